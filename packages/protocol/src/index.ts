@@ -1,0 +1,67 @@
+export {
+  OBSERVATION_KINDS,
+  OBSERVATION_STATUSES,
+  CLIENT_STATUSES,
+  LEVELS,
+} from './model.js';
+export type {
+  ObservationKind,
+  ObservationStatus,
+  ClientStatus,
+  Level,
+  ErrorInfo,
+  Usage,
+  StreamStats,
+  TraceAttributes,
+  TraceId,
+  SpanId,
+} from './model.js';
+export { SPAN_PHASES, DROP_REASONS, API_KEY_HEADER, INGEST_PATH, OTLP_TRACES_PATH } from './wire.js';
+export type {
+  SpanPhase,
+  SpanEvent,
+  SdkReportEvent,
+  IngestEvent,
+  IngestBatch,
+  IngestResponse,
+  ErrorResponse,
+  DropReason,
+} from './wire.js';
+export {
+  DEFAULT_LIMITS,
+  MIN_TIMESTAMP_MS,
+  MAX_TIMESTAMP_MS,
+  TRACE_ID_RE,
+  SPAN_ID_RE,
+  ZERO_TRACE_ID,
+  ZERO_SPAN_ID,
+} from './limits.js';
+export type { Limits } from './limits.js';
+export { API_PREFIX, TRACE_SORT_FIELDS, FACET_FIELDS, METRIC_GROUP_BY } from './api.js';
+export type {
+  Page,
+  Totals,
+  TraceSummary,
+  TraceSortField,
+  TraceListQuery,
+  FacetField,
+  FacetResponse,
+  ObservationSummary,
+  TraceDetail,
+  ObservationDetail,
+  SessionSummary,
+  SessionDetail,
+  UserSummary,
+  MetricGroupBy,
+  MetricsQuery,
+  Quantiles,
+  MetricValues,
+  MetricsGroup,
+  MetricsResponse,
+  ErrorTypeRow,
+  SdkHealthRow,
+  ProjectInfo,
+  ApiKeyInfo,
+  CreatedApiKey,
+  LiveTraceEvent,
+} from './api.js';

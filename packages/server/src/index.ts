@@ -1,0 +1,1 @@
+export type { Store, ProjectWrite, StoreCapabilities } from './store/store.js';
