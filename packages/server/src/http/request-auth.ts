@@ -1,3 +1,4 @@
+import type {} from 'fastify';
 /**
  * What authentication attaches to every request (set by the auth hook in http/auth.ts). Routes read
  * the project from here, never from the body or the query string of an ingest request.
