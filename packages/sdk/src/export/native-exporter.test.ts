@@ -1,0 +1,221 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExporterStats } from '../exporter.js';
+import { totalDropped } from './export-stats.js';
+import { NativeExporter, type NativeExporterOptions } from './native-exporter.js';
+import { closedPort, startCollector, type CollectorMode, type TestCollector } from './test-collector.js';
+import { enqueueSpans } from './test-spans.js';
+
+const SPANS = 2_000;
+/** Enqueueing SPANS spans must take a small fraction of any fault's duration. */
+const MAX_ENQUEUE_MS = 100;
+const SHUTDOWN_MS = 1_000;
+/** Slack for timers and GC on a loaded CI machine. */
+const DEADLINE_SLACK_MS = 150;
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+function expectIdentity(s: ExporterStats): void {
+  expect(s.created).toBe(s.sent + s.queued + s.inFlight + totalDropped(s));
+}
+
+function exporterFor(url: string, options: NativeExporterOptions = {}): NativeExporter {
+  const exporter = new NativeExporter({
+    endpoint: url,
+    apiKey: 'test-key',
+    requestTimeoutMs: 300,
+    // Short, deterministic backoff so that retries happen within the test's time.
+    random: () => 0.1,
+    reportIntervalMs: 0,
+    ...options,
+  });
+  cleanup.push(() => exporter.shutdown(100));
+  return exporter;
+}
+
+async function collector(mode: CollectorMode, port = 0): Promise<TestCollector> {
+  const c = await startCollector(mode, port);
+  cleanup.push(() => c.close());
+  return c;
+}
+
+/** Polls `ok` on every turn of the event loop until it holds or `timeoutMs` passes. */
+async function until(ok: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!ok()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** After recovery, every span not dropped reaches the collector, and shutdown is prompt. */
+async function expectRecovery(exporter: NativeExporter, c: TestCollector): Promise<void> {
+  c.mode = 'healthy';
+  await until(() => {
+    const s = exporter.stats();
+    expectIdentity(s);
+    return s.queued === 0 && s.inFlight === 0;
+  }, 'the queue to drain after recovery', 15_000);
+  const s = exporter.stats();
+  expect(s.sent).toBe(s.created - totalDropped(s));
+  await c.waitForSpans(s.sent);
+  const t0 = performance.now();
+  const result = await exporter.shutdown(SHUTDOWN_MS);
+  expect(performance.now() - t0).toBeLessThan(SHUTDOWN_MS + DEADLINE_SLACK_MS);
+  expect(result.done).toBe(true);
+  expectIdentity(exporter.stats());
+}
+
+describe('NativeExporter against a real collector', () => {
+  it('delivers everything to a healthy collector, gzipped, with the api key', async () => {
+    const c = await collector('healthy');
+    const exporter = exporterFor(c.url);
+    const enqueueMs = enqueueSpans(exporter, SPANS);
+    expect(enqueueMs).toBeLessThan(MAX_ENQUEUE_MS);
+    expectIdentity(exporter.stats());
+    await c.waitForSpans(SPANS);
+    const flushed = await exporter.flush(2_000);
+    expect(flushed.done).toBe(true);
+    const s = exporter.stats();
+    expect(s).toMatchObject({ created: SPANS, sent: SPANS, queued: 0, inFlight: 0 });
+    expect(s.events.merged).toBe(SPANS);
+    expect(c.requests.every((r) => r.gzip)).toBe(true);
+    expect(Math.max(...c.requests.map((r) => r.events))).toBeLessThanOrEqual(1_000);
+    await expectRecovery(exporter, c);
+  });
+
+  it('a slow collector (500 ms) delays nothing and loses nothing', async () => {
+    const c = await collector('slow');
+    const exporter = exporterFor(c.url, { requestTimeoutMs: 2_000 });
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await c.waitForRequests(1);
+    expectIdentity(exporter.stats());
+    expect(exporter.stats().inFlight).toBeGreaterThan(0);
+    await c.waitForSpans(SPANS);
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBe(SPANS);
+  });
+
+  it('retries 500s, then delivers once the collector recovers', async () => {
+    const c = await collector('error500');
+    const exporter = exporterFor(c.url);
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await until(() => (exporter.stats().failedRequests.http_500 ?? 0) >= 3, 'three failed requests');
+    expectIdentity(exporter.stats());
+    expect(c.ended.size).toBe(0);
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBeGreaterThan(0);
+  });
+
+  it('honours Retry-After on 429 for every slot', async () => {
+    const c = await collector('retry429');
+    const exporter = exporterFor(c.url);
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await c.waitForRequests(1);
+    const first = c.requests[0]!.at;
+    await c.waitForRequests(3);
+    // The first answer paused the whole sender for 1 s; only requests already in flight came sooner.
+    const later = c.requests.filter((r) => r.at - first > 900);
+    expect(c.requests.length - later.length).toBeLessThanOrEqual(2);
+    expectIdentity(exporter.stats());
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBe(SPANS);
+  });
+
+  it('survives refused connections, opens the breaker, and delivers once a server listens', async () => {
+    const port = await closedPort();
+    const exporter = exporterFor(`http://127.0.0.1:${port}`);
+    // More batches than request slots, so that some must wait in the queue.
+    expect(enqueueSpans(exporter, 4 * SPANS)).toBeLessThan(4 * MAX_ENQUEUE_MS);
+    await until(() => exporter.stats().circuit !== 'closed', 'the breaker to open');
+    const s = exporter.stats();
+    expectIdentity(s);
+    expect(s.failedRequests.network).toBeGreaterThanOrEqual(5);
+    // While the breaker is open the rest stays queued.
+    expect(s.queued).toBeGreaterThan(0);
+    const c = await collector('healthy', port);
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBe(4 * SPANS);
+  });
+
+  it('times out a collector that accepts and never answers, then delivers after recovery', async () => {
+    const c = await collector('silent');
+    const exporter = exporterFor(c.url);
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await until(() => (exporter.stats().failedRequests.timeout ?? 0) >= 1, 'a timeout');
+    expectIdentity(exporter.stats());
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBe(SPANS);
+  });
+
+  it('retries a response reset midway, then delivers', async () => {
+    const c = await collector('reset');
+    const exporter = exporterFor(c.url);
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await until(() => (exporter.stats().failedRequests.network ?? 0) >= 2, 'two resets');
+    expectIdentity(exporter.stats());
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBe(SPANS);
+    expect(c.ended.size).toBe(SPANS);
+  });
+
+  it('splits batches on 413 until they fit', async () => {
+    const c = await collector('too_large');
+    const exporter = exporterFor(c.url);
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await c.waitForSpans(SPANS);
+    const s = exporter.stats();
+    expect(s.failedRequests.http_413).toBeGreaterThan(0);
+    expect(s.dropped.too_large).toBe(0);
+    expectIdentity(s);
+    await expectRecovery(exporter, c);
+    expect(exporter.stats().sent).toBe(SPANS);
+  });
+
+  it('reads at most a capped head of a 1 GiB answer', async () => {
+    const c = await collector('huge_body');
+    const exporter = exporterFor(c.url, { requestTimeoutMs: 5_000 });
+    const rssBefore = process.memoryUsage().rss;
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    await until(() => exporter.stats().sent === SPANS, 'all spans sent');
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
+    expectIdentity(exporter.stats());
+    await expectRecovery(exporter, c);
+  });
+
+  it.each(['silent', 'refused'] as const)('shutdown returns by its deadline against a %s backend and counts the loss', async (mode) => {
+    const url = mode === 'silent' ? (await collector('silent')).url : `http://127.0.0.1:${await closedPort()}`;
+    const exporter = exporterFor(url, { requestTimeoutMs: 10_000 });
+    expect(enqueueSpans(exporter, SPANS)).toBeLessThan(MAX_ENQUEUE_MS);
+    const t0 = performance.now();
+    const result = await exporter.shutdown(SHUTDOWN_MS);
+    const elapsed = performance.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(SHUTDOWN_MS - 5);
+    expect(elapsed).toBeLessThan(SHUTDOWN_MS + DEADLINE_SLACK_MS);
+    expect(result.done).toBe(false);
+    expect(result.remaining).toBe(SPANS);
+    const s = exporter.stats();
+    expectIdentity(s);
+    expect(s).toMatchObject({ queued: 0, inFlight: 0, sent: 0 });
+    expect(s.dropped.shutdown).toBe(SPANS);
+    exporter.enqueue(enqueueOne(), 100);
+    expect(exporter.stats().dropped.shutdown).toBe(SPANS + 1);
+  });
+
+  it('reports its own counters to the collector (sdk_report), periodically and at shutdown', async () => {
+    const c = await collector('healthy');
+    const exporter = exporterFor(c.url, { reportIntervalMs: 200, serviceName: 'svc-a' });
+    enqueueSpans(exporter, 10);
+    await until(() => c.reports.length >= 1, 'a periodic report');
+    await exporter.shutdown(1_000);
+    const last = c.reports.at(-1)!;
+    expect(last).toMatchObject({ type: 'sdk_report', service: 'svc-a', created: 10 });
+    expect(c.reports.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+function enqueueOne() {
+  return { type: 'span' as const, phase: 'full' as const, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), time: Date.now() };
+}

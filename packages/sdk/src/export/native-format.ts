@@ -1,0 +1,23 @@
+import { INGEST_PATH, type IngestResponse } from '@wisp/protocol';
+import type { Rejections, WireFormat } from './wire-format.js';
+
+/** The collector's native ingest: `POST /v1/ingest` with `{"events":[...]}`. */
+export const nativeFormat: WireFormat = {
+  path: INGEST_PATH,
+  contentType: 'application/json',
+  encodeEvent: (event) => JSON.stringify(event),
+  overheadBytes: 16,
+  wrap: (pieces) => `{"events":[${pieces.join(',')}]}`,
+  rejections(body): Rejections {
+    if (!body.includes('"rejected"')) return { count: 0 };
+    try {
+      const answer = JSON.parse(body) as Partial<IngestResponse>;
+      const indexes = Array.isArray(answer.errors) ? answer.errors.map((e) => e.index) : [];
+      return { indexes, count: Math.max(Number(answer.rejected) || 0, indexes.length) };
+    } catch {
+      // The body was cut at the read cap: the count comes before the error list, so it survives.
+      const match = /"rejected"\s*:\s*(\d+)/.exec(body);
+      return { count: match ? Number(match[1]) : 0 };
+    }
+  },
+};

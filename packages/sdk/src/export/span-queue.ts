@@ -1,0 +1,186 @@
+import type { IngestEvent } from '@wisp/protocol';
+import type { ExportCounters } from './export-stats.js';
+import { hasPayload, SKELETON_BYTES, type QueueEntry } from './queue-entry.js';
+
+export interface SpanQueueLimits {
+  /** Cap on the estimated bytes held. */
+  maxBytes: number;
+  /** Cap on the number of entries held. */
+  maxEvents: number;
+}
+
+/** Compact the backing array once this many taken slots sit before the head. */
+const COMPACT_AFTER = 4096;
+
+/**
+ * The bounded queue between the caller's tick and the sender. `push` is O(1) amortized: no I/O,
+ * no serialization, no await. Under byte pressure it sheds the payloads of the oldest queued
+ * entries first and drops span skeletons (newest first) only when that is not enough.
+ */
+export class SpanQueue {
+  private items: Array<QueueEntry | undefined> = [];
+  private head = 0;
+  /** Entries before this index have been considered for shedding already. */
+  private shedCursor = 0;
+  /** Queued start entries by span id, so that the span's update and end merge into them. */
+  private readonly openStarts = new Map<string, QueueEntry>();
+  private nextSeq = 0;
+  /** Entries held. */
+  events = 0;
+  /** Entries held that count as spans. */
+  spans = 0;
+  /** Estimated bytes held. */
+  bytes = 0;
+
+  constructor(
+    private readonly limits: SpanQueueLimits,
+    private readonly counters: ExportCounters,
+  ) {}
+
+  /** Seq number the next pushed entry will get; everything pushed before has a smaller one. */
+  get seqMark(): number {
+    return this.nextSeq;
+  }
+
+  /** Seq of the oldest entry held, or Infinity when empty. */
+  get oldestSeq(): number {
+    return this.head < this.items.length ? this.items[this.head]!.seq : Infinity;
+  }
+
+  push(event: IngestEvent, bytes: number): void {
+    const c = this.counters;
+    c.enqueued++;
+    if (event.type !== 'span') {
+      this.append(event, bytes, false);
+      return;
+    }
+    const phase = event.phase;
+    if (phase === 'end' || phase === 'full') {
+      c.created++;
+      const start = phase === 'end' ? this.openStarts.get(event.spanId) : undefined;
+      if (start) {
+        this.openStarts.delete(event.spanId);
+        start.end = event;
+        start.span = true;
+        this.spans++;
+        c.merged++;
+        this.grow(start, bytes);
+        return;
+      }
+      this.append(event, bytes, true);
+      return;
+    }
+    if (phase === 'update') {
+      const start = this.openStarts.get(event.spanId);
+      if (start) {
+        (start.updates ??= []).push(event);
+        c.merged++;
+        this.grow(start, bytes);
+        return;
+      }
+    }
+    const entry = this.append(event, bytes, false);
+    if (entry && phase === 'start') this.openStarts.set(event.spanId, entry);
+  }
+
+  /** Removes and returns up to `maxEvents` entries whose estimated bytes stay within `maxBytes`. */
+  take(maxEvents: number, maxBytes: number): QueueEntry[] {
+    const out: QueueEntry[] = [];
+    let bytes = 0;
+    while (this.head < this.items.length && out.length < maxEvents) {
+      const entry = this.items[this.head]!;
+      if (out.length > 0 && bytes + entry.bytes > maxBytes) break;
+      this.items[this.head++] = undefined;
+      bytes += entry.bytes;
+      this.release(entry);
+      out.push(entry);
+    }
+    this.compact();
+    return out;
+  }
+
+  /** Removes and returns everything held. */
+  takeAll(): QueueEntry[] {
+    return this.take(Infinity, Infinity);
+  }
+
+  private append(event: IngestEvent, bytes: number, span: boolean): QueueEntry | undefined {
+    let shed = false;
+    if (this.events >= this.limits.maxEvents) return this.reject(span);
+    if (!this.makeRoom(bytes)) {
+      // Keep the skeleton of the incoming span if its payloads were what did not fit.
+      if (!hasPayload(event) || !this.makeRoom(SKELETON_BYTES)) return this.reject(span);
+      shed = true;
+      bytes = SKELETON_BYTES;
+      this.counters.payloadsShed++;
+    }
+    const entry: QueueEntry = { event, bytes, span, shed, seq: this.nextSeq++ };
+    this.items.push(entry);
+    this.events++;
+    this.bytes += bytes;
+    if (span) this.spans++;
+    return entry;
+  }
+
+  private grow(entry: QueueEntry, bytes: number): void {
+    if (!entry.shed && !this.makeRoom(bytes)) {
+      this.shed(entry);
+      return;
+    }
+    if (entry.shed) bytes = 0;
+    entry.bytes += bytes;
+    this.bytes += bytes;
+  }
+
+  private reject(span: boolean): undefined {
+    if (span) this.counters.drop('queue_full', 1);
+    else this.counters.auxDropped++;
+    return undefined;
+  }
+
+  /** Sheds payloads of queued entries, oldest first, until `bytes` more fit. */
+  private makeRoom(bytes: number): boolean {
+    const max = this.limits.maxBytes;
+    if (this.bytes + bytes <= max) return true;
+    if (this.shedCursor < this.head) this.shedCursor = this.head;
+    while (this.bytes + bytes > max && this.shedCursor < this.items.length) {
+      const entry = this.items[this.shedCursor++]!;
+      if (!entry.shed && entry.bytes > SKELETON_BYTES && entryHasPayload(entry)) this.shed(entry);
+    }
+    return this.bytes + bytes <= max;
+  }
+
+  private shed(entry: QueueEntry): void {
+    entry.shed = true;
+    this.counters.payloadsShed++;
+    const freed = entry.bytes - Math.min(entry.bytes, SKELETON_BYTES);
+    entry.bytes -= freed;
+    this.bytes -= freed;
+  }
+
+  private release(entry: QueueEntry): void {
+    this.events--;
+    this.bytes -= entry.bytes;
+    if (entry.span) this.spans--;
+    else if (entry.event.type === 'span' && this.openStarts.get(entry.event.spanId) === entry) {
+      this.openStarts.delete(entry.event.spanId);
+    }
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.shedCursor = Math.max(0, this.shedCursor - this.head);
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.shedCursor = Math.max(0, this.shedCursor - this.head);
+      this.head = 0;
+    }
+  }
+}
+
+function entryHasPayload(entry: QueueEntry): boolean {
+  if (hasPayload(entry.event) || hasPayload(entry.end)) return true;
+  return entry.updates?.some((u) => hasPayload(u)) ?? false;
+}

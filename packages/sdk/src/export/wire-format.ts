@@ -1,0 +1,27 @@
+import type { IngestEvent } from '@wisp/protocol';
+
+/** Which items of a request the backend rejected in a 2xx answer. */
+export interface Rejections {
+  /** Indexes into the request's events, when the backend names them. */
+  indexes?: number[];
+  /** How many were rejected (with or without indexes). */
+  count: number;
+}
+
+/**
+ * How a backend wants its requests: the pipeline serializes events one by one (so that it knows
+ * each event's size and can split requests anywhere) and lets the format wrap them.
+ */
+export interface WireFormat {
+  /** Path appended to the exporter's endpoint. */
+  readonly path: string;
+  readonly contentType: string;
+  /** The serialized form of one event; `undefined` leaves it out of the request. */
+  encodeEvent(event: IngestEvent): string | undefined;
+  /** Bytes `wrap` adds around the events, at most. */
+  readonly overheadBytes: number;
+  /** The request body from serialized events (`events[i]` is the source of `pieces[i]`). */
+  wrap(pieces: readonly string[], events: readonly IngestEvent[]): string;
+  /** Reads a 2xx answer body (possibly truncated) for partially rejected requests. */
+  rejections(body: string): Rejections;
+}
