@@ -1,0 +1,436 @@
+/**
+ * A span: one observation (a step, a tool call, a model call) in a trace. Built on the caller's
+ * tick: it holds ids, timestamps and bounded snapshots, and hands a small `start` event and a full
+ * `end` event to its recorder (the client), which enqueues them on the exporters.
+ */
+import type { ErrorInfo, Level, ObservationKind, SpanEvent, StreamStats, TraceAttributes, Usage } from '@wisp/protocol';
+import { monotonicNow, roundMicros } from './clock.js';
+import type { DiagnosticCode } from './diagnostics.js';
+import type { Snapshot } from './snapshot.js';
+import type { SpanAttributes, SpanContext, SpanEndOptions, SpanOptions, TraceAttributesInput } from './span-types.js';
+import { toEpochMs, toErrorInfo, validLevel, validUsage } from './span-values.js';
+
+/** Which captured field a snapshot is for; passed to the masking hook. */
+export type CaptureField = 'input' | 'output' | 'metadata' | 'modelParameters' | 'trace.input' | 'trace.output' | 'trace.metadata';
+
+/** What a span needs from its client. */
+export interface SpanRecorder {
+  readonly serviceName: string;
+  capture(value: unknown, field: CaptureField, span: Span): Snapshot;
+  emit(event: SpanEvent, bytes: number): void;
+  report(code: DiagnosticCode, message: string, error?: unknown): void;
+  startChild(parent: Span, name: string, options: SpanOptions | undefined): Span;
+  startEvent(parent: Span, name: string, attributes: SpanAttributes | undefined): void;
+}
+
+/** Fixed overhead of a span event on the wire, in bytes (ids, times, field names). */
+const EVENT_BASE_BYTES = 220;
+
+export class Span implements SpanContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentId: string | undefined;
+  readonly kind: ObservationKind;
+  /** Epoch ms (µs resolution) when the span started. */
+  readonly startTime: number;
+  /** False when the trace was sampled out: nothing is recorded or exported. */
+  readonly sampled: boolean;
+  readonly traceState: string | undefined;
+  name: string;
+  private readonly startMono: number;
+  private readonly recorder: SpanRecorder;
+  /** The local root of the trace (this span when it is one): trace attributes live there. */
+  private readonly root: Span;
+  private readonly parent: Span | undefined;
+  private isEnded = false;
+  private input: Snapshot | undefined;
+  private output: Snapshot | undefined;
+  private metadata: Snapshot | undefined;
+  private modelParameters: Snapshot | undefined;
+  private level: Level | undefined;
+  private statusMessage: string | undefined;
+  private status: 'ok' | 'error' | undefined;
+  private error: ErrorInfo | undefined;
+  private provider: string | undefined;
+  private model: string | undefined;
+  private usage: Usage | undefined;
+  private cost: number | undefined;
+  private completionStartTime: number | undefined;
+  private stream: StreamStats | undefined;
+  private lastChunkMono = 0;
+  private traceAttrs: TraceAttributes | undefined;
+  private traceBytes = 0;
+
+  /** @internal Spans are created by a client (`startSpan`, `observe`, `trace`). */
+  constructor(init: {
+    recorder: SpanRecorder;
+    traceId: string;
+    spanId: string;
+    parentId: string | undefined;
+    parent: Span | undefined;
+    name: string;
+    kind: ObservationKind;
+    startTime: number;
+    startMono: number;
+    sampled: boolean;
+    traceState: string | undefined;
+  }) {
+    this.recorder = init.recorder;
+    this.traceId = init.traceId;
+    this.spanId = init.spanId;
+    this.parentId = init.parentId;
+    this.parent = init.parent;
+    this.root = init.parent === undefined ? this : init.parent.root;
+    this.name = init.name;
+    this.kind = init.kind;
+    this.startTime = init.startTime;
+    this.startMono = init.startMono;
+    this.sampled = init.sampled;
+    this.traceState = init.traceState;
+  }
+
+  /** True once `end()` was called. */
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  /** @internal True when this span was made by the client that owns `recorder`. */
+  ownedBy(recorder: SpanRecorder): boolean {
+    return this.recorder === recorder;
+  }
+
+  /** True when this span is the local root of its trace (carries the trace attributes). */
+  get isRoot(): boolean {
+    return this.root === this;
+  }
+
+  /**
+   * Sets fields while the span runs; later values win, metadata is merged.
+   * @example span.update({ output: answer, metadata: { retries: 2 } })
+   */
+  update(attributes: SpanAttributes): this {
+    try {
+      if (this.isEnded) {
+        this.recorder.report('span_already_ended', `update() on span "${this.name}" after it ended; ignored`);
+      } else if (this.sampled) {
+        this.apply(attributes);
+      }
+    } catch (err) {
+      this.recorder.report('internal', 'span.update failed', err);
+    }
+    return this;
+  }
+
+  /**
+   * Sets trace-level attributes (user, session, tags...) from any span of the trace.
+   * @example span.updateTrace({ userId: 'u-42', tags: ['beta'] })
+   */
+  updateTrace(attributes: TraceAttributesInput): this {
+    try {
+      if (!this.sampled) return this;
+      if (attributes === null || typeof attributes !== 'object') {
+        this.recorder.report('invalid_argument', 'updateTrace() expects an object');
+        return this;
+      }
+      // After the root ended, the attributes travel on this span's own end event.
+      const target = this.root.isEnded ? this : this.root;
+      target.mergeTrace(attributes);
+    } catch (err) {
+      this.recorder.report('internal', 'span.updateTrace failed', err);
+    }
+    return this;
+  }
+
+  /**
+   * Marks the span failed with `err` (type, message and stack are recorded).
+   * @example catch (err) { span.setError(err); throw err; }
+   */
+  setError(err: unknown): this {
+    try {
+      if (this.isEnded || !this.sampled) return this;
+      this.status = 'error';
+      this.error = toErrorInfo(err);
+      this.level = 'error';
+    } catch (e) {
+      this.recorder.report('internal', 'span.setError failed', e);
+    }
+    return this;
+  }
+
+  /**
+   * Records now as the time of the first token of a streamed generation (first call wins).
+   * @example for await (const chunk of stream) { span.markFirstToken(); ... }
+   */
+  markFirstToken(): this {
+    if (this.completionStartTime === undefined && !this.isEnded) {
+      this.completionStartTime = roundMicros(this.startTime + (monotonicNow() - this.startMono));
+    }
+    return this;
+  }
+
+  /** Counts one streamed chunk: the first marks the first token; gaps feed the stream stats. */
+  recordChunk(): this {
+    if (this.isEnded || !this.sampled) return this;
+    const now = monotonicNow();
+    const s = (this.stream ??= { chunks: 0, maxChunkGapMs: 0, meanChunkGapMs: 0 });
+    if ((s.chunks ?? 0) === 0) {
+      this.markFirstToken();
+    } else {
+      const gap = now - this.lastChunkMono;
+      const gaps = (s.chunks ?? 1) - 1;
+      s.meanChunkGapMs = roundMicros(((s.meanChunkGapMs ?? 0) * gaps + gap) / (gaps + 1));
+      if (gap > (s.maxChunkGapMs ?? 0)) s.maxChunkGapMs = roundMicros(gap);
+    }
+    s.chunks = (s.chunks ?? 0) + 1;
+    this.lastChunkMono = now;
+    return this;
+  }
+
+  /**
+   * Starts a child span (not made active; see `observe` or `startActiveSpan` for that).
+   * @example const child = span.startSpan('rerank'); ...; child.end();
+   */
+  startSpan(name: string, options?: SpanOptions): Span {
+    return this.recorder.startChild(this, name, options);
+  }
+
+  /** Records a point-in-time event as a child of this span. */
+  event(name: string, attributes?: SpanAttributes): void {
+    this.recorder.startEvent(this, name, attributes);
+  }
+
+  /**
+   * Ends the span and enqueues its end event. A second call is ignored (and reported).
+   * @example span.end({ output: result });
+   */
+  end(options?: SpanEndOptions): void {
+    try {
+      if (this.isEnded) {
+        this.recorder.report('span_already_ended', `span "${this.name}" ended twice; the second end() is ignored`);
+        return;
+      }
+      this.isEnded = true;
+      if (!this.sampled) return;
+      let endTime: number | undefined;
+      if (options !== undefined && options !== null) {
+        if (typeof options !== 'object') {
+          this.recorder.report('invalid_argument', `end() expects an options object, got ${typeof options}`);
+        } else {
+          this.apply(options);
+          if (options.error !== undefined) this.setErrorUnchecked(options.error);
+          if (options.status === 'ok' || options.status === 'error') this.status = options.status;
+          if (options.endTime !== undefined) endTime = this.checkedEndTime(options.endTime);
+        }
+      }
+      if (this.parent?.isEnded === true) {
+        this.recorder.report(
+          'parent_already_ended',
+          `span "${this.name}" ended after its parent "${this.parent.name}"; recorded anyway`,
+        );
+      }
+      endTime ??= roundMicros(this.startTime + (monotonicNow() - this.startMono));
+      this.emitEnd(endTime);
+    } catch (err) {
+      this.recorder.report('internal', 'span.end failed', err);
+    }
+  }
+
+  /** @internal The small event enqueued when the span starts. */
+  emitStart(): void {
+    const e: SpanEvent = {
+      type: 'span',
+      phase: 'start',
+      traceId: this.traceId,
+      spanId: this.spanId,
+      time: this.startTime,
+      name: this.name,
+      kind: this.kind,
+      startTime: this.startTime,
+      status: 'running',
+      service: this.recorder.serviceName,
+    };
+    let bytes = EVENT_BASE_BYTES + this.name.length;
+    if (this.parentId !== undefined) e.parentId = this.parentId;
+    if (this.input !== undefined) {
+      e.input = this.input.value;
+      bytes += this.input.bytes;
+    }
+    if (this.model !== undefined) e.model = this.model;
+    if (this.provider !== undefined) e.provider = this.provider;
+    if (this.traceAttrs !== undefined) {
+      e.trace = { ...this.traceAttrs };
+      bytes += this.traceBytes;
+    }
+    this.recorder.emit(e, bytes);
+  }
+
+  /** @internal Records trace attributes given when the trace started. */
+  initTrace(attributes: TraceAttributesInput): void {
+    this.mergeTrace(attributes);
+  }
+
+  private emitEnd(endTime: number): void {
+    const e: SpanEvent = {
+      type: 'span',
+      phase: 'end',
+      traceId: this.traceId,
+      spanId: this.spanId,
+      time: endTime,
+      name: this.name,
+      kind: this.kind,
+      startTime: this.startTime,
+      endTime,
+      status: this.status ?? 'ok',
+      service: this.recorder.serviceName,
+    };
+    let bytes = EVENT_BASE_BYTES + this.name.length;
+    if (this.parentId !== undefined) e.parentId = this.parentId;
+    if (this.level !== undefined) e.level = this.level;
+    if (this.statusMessage !== undefined) {
+      e.statusMessage = this.statusMessage;
+      bytes += this.statusMessage.length;
+    }
+    if (this.error !== undefined) {
+      e.error = this.error;
+      bytes += this.error.message.length + (this.error.stack?.length ?? 0) + this.error.type.length + 40;
+    }
+    if (this.input !== undefined) {
+      e.input = this.input.value;
+      bytes += this.input.bytes;
+    }
+    if (this.output !== undefined) {
+      e.output = this.output.value;
+      bytes += this.output.bytes;
+    }
+    if (this.metadata !== undefined) {
+      e.metadata = this.metadata.value as Record<string, unknown>;
+      bytes += this.metadata.bytes;
+    }
+    if (this.provider !== undefined) e.provider = this.provider;
+    if (this.model !== undefined) e.model = this.model;
+    if (this.modelParameters !== undefined) {
+      e.modelParameters = this.modelParameters.value as Record<string, unknown>;
+      bytes += this.modelParameters.bytes;
+    }
+    if (this.usage !== undefined) e.usage = this.usage;
+    if (this.cost !== undefined) e.cost = this.cost;
+    if (this.completionStartTime !== undefined) e.completionStartTime = this.completionStartTime;
+    if (this.stream !== undefined) e.stream = this.stream;
+    if (this.traceAttrs !== undefined) {
+      const t = (e.trace = { ...this.traceAttrs });
+      bytes += this.traceBytes;
+      // A trace's input and output default to its root's: same snapshot, no second copy.
+      if (this.isRoot && t.input === undefined && this.input !== undefined) {
+        t.input = this.input.value;
+        bytes += this.input.bytes;
+      }
+      if (this.isRoot && t.output === undefined && this.output !== undefined) {
+        t.output = this.output.value;
+        bytes += this.output.bytes;
+      }
+    }
+    this.recorder.emit(e, bytes);
+  }
+
+  private apply(a: SpanAttributes): void {
+    if (a === null || typeof a !== 'object') {
+      this.recorder.report('invalid_argument', `span "${this.name}": expected an attributes object, got ${a === null ? 'null' : typeof a}`);
+      return;
+    }
+    if (a.name !== undefined) {
+      if (typeof a.name === 'string' && a.name !== '') this.name = a.name;
+      else this.recorder.report('invalid_argument', `span "${this.name}": name must be a non-empty string`);
+    }
+    if (a.input !== undefined) this.input = this.recorder.capture(a.input, 'input', this);
+    if (a.output !== undefined) this.output = this.recorder.capture(a.output, 'output', this);
+    if (a.metadata !== undefined) this.mergeMetadata(a.metadata);
+    if (a.level !== undefined) this.level = validLevel(a.level) ?? this.invalid('level', this.level);
+    if (a.statusMessage !== undefined) this.statusMessage = this.text('statusMessage', a.statusMessage, this.statusMessage);
+    if (a.provider !== undefined) this.provider = this.text('provider', a.provider, this.provider);
+    if (a.model !== undefined) this.model = this.text('model', a.model, this.model);
+    if (a.modelParameters !== undefined) this.modelParameters = this.recorder.capture(a.modelParameters, 'modelParameters', this);
+    if (a.usage !== undefined) this.usage = validUsage(a.usage) ?? this.invalid('usage', this.usage);
+    if (a.cost !== undefined) {
+      this.cost = typeof a.cost === 'number' && Number.isFinite(a.cost) && a.cost >= 0 ? a.cost : this.invalid('cost', this.cost);
+    }
+    if (a.completionStartTime !== undefined) {
+      this.completionStartTime = toEpochMs(a.completionStartTime) ?? this.invalid('completionStartTime', this.completionStartTime);
+    }
+    if (a.stream !== undefined) {
+      this.stream = a.stream !== null && typeof a.stream === 'object' ? { ...a.stream } : this.invalid('stream', this.stream);
+    }
+  }
+
+  private mergeMetadata(m: unknown): void {
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+      this.recorder.report('invalid_argument', `span "${this.name}": metadata must be an object`);
+      return;
+    }
+    const snap = this.recorder.capture(m, 'metadata', this);
+    if (this.metadata === undefined || typeof this.metadata.value !== 'object' || this.metadata.value === null) {
+      this.metadata = snap;
+    } else {
+      this.metadata = {
+        value: { ...(this.metadata.value as object), ...(snap.value as object) },
+        bytes: this.metadata.bytes + snap.bytes,
+        truncated: this.metadata.truncated || snap.truncated,
+      };
+    }
+  }
+
+  private mergeTrace(a: TraceAttributesInput): void {
+    const t = (this.traceAttrs ??= {});
+    for (const key of ['name', 'userId', 'sessionId', 'release', 'environment'] as const) {
+      const v = a[key];
+      if (v === undefined) continue;
+      if (typeof v === 'string') {
+        t[key] = v;
+        this.traceBytes += v.length + key.length + 6;
+      } else {
+        this.recorder.report('invalid_argument', `trace ${key} must be a string, got ${typeof v}`);
+      }
+    }
+    if (a.tags !== undefined) {
+      if (Array.isArray(a.tags)) {
+        const tags = a.tags.filter((x): x is string => typeof x === 'string');
+        t.tags = [...new Set([...(t.tags ?? []), ...tags])];
+        this.traceBytes += tags.reduce((n, s) => n + s.length + 3, 8);
+      } else {
+        this.recorder.report('invalid_argument', 'trace tags must be an array of strings');
+      }
+    }
+    for (const [key, field] of [['metadata', 'trace.metadata'], ['input', 'trace.input'], ['output', 'trace.output']] as const) {
+      if (a[key] === undefined) continue;
+      const snap = this.recorder.capture(a[key], field, this);
+      if (key === 'metadata') t.metadata = { ...(t.metadata ?? {}), ...(snap.value as Record<string, unknown>) };
+      else t[key] = snap.value;
+      this.traceBytes += snap.bytes;
+    }
+  }
+
+  private setErrorUnchecked(err: unknown): void {
+    this.status = 'error';
+    this.error = toErrorInfo(err);
+    this.level = 'error';
+  }
+
+  private checkedEndTime(value: unknown): number | undefined {
+    const t = toEpochMs(value);
+    if (t === undefined || t < this.startTime) {
+      this.recorder.report('invalid_argument', `span "${this.name}": endTime must be a Date or epoch ms not before the start; using now`);
+      return undefined;
+    }
+    return t;
+  }
+
+  private text(field: string, v: unknown, previous: string | undefined): string | undefined {
+    if (typeof v === 'string') return v.length > 1000 ? v.slice(0, 1000) : v;
+    return this.invalid(field, previous);
+  }
+
+  private invalid<T>(field: string, previous: T): T {
+    this.recorder.report('invalid_argument', `span "${this.name}": invalid ${field}; ignored`);
+    return previous;
+  }
+}
+
