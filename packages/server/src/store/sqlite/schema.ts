@@ -48,6 +48,7 @@ CREATE TABLE traces (
   project_id     TEXT NOT NULL,
   trace_id       TEXT NOT NULL,             -- 32 hex chars
   root_span_id   TEXT,                      -- the span without parent, once it has arrived
+  root_status    TEXT,                      -- that span's status (status derivation)
   name           TEXT,                      -- trace.name attribute, else the root span's name
   start_time     REAL NOT NULL,             -- root start; before the root arrives: earliest span start
   end_time       REAL,                      -- root end; before the root arrives: latest span end
@@ -116,9 +117,10 @@ CREATE TABLE trace_payloads (
   output    TEXT                            -- JSON
 );
 
--- Text search: FTS5 trigram index (case-insensitive substring, >= 3 characters) over
--- trace name + input preview + output preview + the first SEARCH_TEXT_CHARS of the input/output
--- text. Contentless: rowid = traces.id; verify short needles against traces columns.
+-- Text search: FTS5 trigram index (case-insensitive substring, needles of >= 3 characters) over
+-- name + ' ' + input_preview + ' ' + output_preview of the trace row (so the text of the first
+-- PREVIEW_CHARS of inputs and outputs is searchable). Contentless: rowid = traces.id; the indexed
+-- text is exactly those traces columns, so shorter needles fall back to instr() on them.
 -- Query: trace_search MATCH '"needle"' (double quotes doubled inside).
 CREATE VIRTUAL TABLE trace_search USING fts5 (
   text, content = '', contentless_delete = 1, tokenize = 'trigram'
@@ -306,7 +308,5 @@ export const MIGRATIONS: readonly Migration[] = [{ name: '0001_initial', sql: IN
 /** Bucket widths of the rollup tables, in ms. */
 export const ROLLUP_RESOLUTIONS = [60_000, 3_600_000] as const;
 
-/** Characters of input/output text kept as previews on the trace row. */
-export const PREVIEW_CHARS = 200;
-/** Characters of input and of output text indexed for search. */
-export const SEARCH_TEXT_CHARS = 1_000;
+/** Characters of input/output text kept as previews on the trace row (and indexed for search). */
+export const PREVIEW_CHARS = 300;
