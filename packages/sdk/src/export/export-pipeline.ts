@@ -109,7 +109,7 @@ export class ExportPipeline implements SpanExporter {
   private readonly waiters = new Set<FlushWaiter>();
   private inFlightSpans = 0;
   private busySlots = 0;
-  /** Entries with a smaller seq may leave in a partial batch (their linger passed, or a flush asked). */
+  /** Entries with a smaller seq may leave in a partial batch (a linger passed, or a flush asked). */
   private dueSeq = 0;
   private lingerTimer: TimerHandle | undefined;
   private drainTimer: TimerHandle | undefined;
@@ -220,11 +220,11 @@ export class ExportPipeline implements SpanExporter {
     }
   }
 
+  /** Like a producer's linger: the batch opened by the first waiting event leaves with everything that joined it. */
   private armLinger(): void {
-    const mark = this.queue.seqMark;
     this.lingerTimer = this.clock.setTimer(() => {
       this.lingerTimer = undefined;
-      this.dueSeq = Math.max(this.dueSeq, mark);
+      this.dueSeq = Math.max(this.dueSeq, this.queue.seqMark);
       this.drain();
     }, this.options.lingerMs);
   }
