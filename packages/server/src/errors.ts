@@ -20,6 +20,8 @@ export const ERRORS = {
   WISP_ERR_UNAVAILABLE: { status: 503, message: 'The collector is not ready; retry after the given delay.' },
   WISP_ERR_QUERY_TIMEOUT: { status: 503, message: 'The query took longer than its time limit.' },
   WISP_ERR_INTERNAL: { status: 500, message: 'Internal error.' },
+  WISP_ERR_EVENT_TOO_LARGE: { status: 413, message: 'One event is larger than the per-event limit.' },
+  WISP_ERR_CONFLICT: { status: 409, message: 'The resource already exists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

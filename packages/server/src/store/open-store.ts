@@ -1,0 +1,24 @@
+/**
+ * Opens the store chosen by the configuration. Today that is always the embedded SQLite file
+ * `<dataDir>/wisp.db`; a PostgreSQL store will be chosen here, and only here.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from './store.js';
+
+export const SQLITE_FILE_NAME = 'wisp.db';
+
+export function sqlitePath(dataDir: string): string {
+  return join(dataDir, SQLITE_FILE_NAME);
+}
+
+/** Creates the data directory if needed, opens the store and applies migrations. */
+export async function openStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  // Loaded lazily: the SQLite store module is owned by the store engineer and may not exist yet.
+  const specifier = './sqlite/sqlite-store.js';
+  const { SqliteStore } = (await import(specifier)) as { SqliteStore: new (o: { path: string }) => Store };
+  const store = new SqliteStore({ path: sqlitePath(dataDir) });
+  await store.migrate();
+  return store;
+}
