@@ -74,6 +74,8 @@ export interface TraceListQuery {
   minCost?: number;
   /** Case-insensitive substring search in trace names, inputs and outputs. */
   search?: string;
+  /** Only these traces (at most 200), e.g. to refresh rows the live view reported. */
+  traceIds?: string[];
   sort?: TraceSortField;
   order?: 'asc' | 'desc';
   /** Page size, 1..200, default 50. */
