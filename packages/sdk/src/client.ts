@@ -291,6 +291,7 @@ export class Wisp {
     parent: SpanContext | undefined,
     attributes: SpanOptions | undefined,
     trace: TraceOptions | undefined,
+    emitStart = true,
   ): Span {
     const name = typeof rawName === 'string' && rawName !== '' ? rawName : this.badName(rawName);
     const kind = KINDS.has(rawKind) ? (rawKind as ObservationKind) : this.badKind(rawKind);
@@ -347,14 +348,15 @@ export class Wisp {
       const t: TraceAttributesInput = { name, release: this.options.release, environment: this.options.environment };
       span.initTrace(trace === undefined ? t : { ...t, ...withoutUndefined(trace), name });
     }
-    span.emitStart();
+    if (emitStart) span.emitStart();
     return span;
   }
 
   private recordEvent(parent: Span | undefined, name: string, attributes: SpanAttributes | undefined): void {
     try {
-      const span = this.createSpan(name, 'event', parent, attributes, undefined);
-      span.end();
+      // A point in time: one end event that starts and ends at the same instant.
+      const span = this.createSpan(name, 'event', parent, attributes, undefined, false);
+      span.end({ endTime: span.startTime });
     } catch (err) {
       this.report('internal', 'event failed', err);
     }

@@ -136,7 +136,12 @@ class Walk {
     }
     if (o instanceof RegExp) return this.marker(String(o));
     if (o instanceof Promise || o instanceof WeakMap || o instanceof WeakSet) return this.marker(`[${typeName(o)}]`);
-    const toJSON = (o as { toJSON?: unknown }).toJSON;
+    let toJSON: unknown;
+    try {
+      toJSON = (o as { toJSON?: unknown }).toJSON;
+    } catch {
+      // A hostile `get` trap: fall back to the own fields, each read on its own.
+    }
     if (typeof toJSON === 'function') return this.value(toJSON.call(o), depth);
     return this.record(o, depth);
   }
