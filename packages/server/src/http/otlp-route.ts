@@ -1,0 +1,89 @@
+/**
+ * `POST /v1/traces`: OTLP/HTTP (protobuf or JSON, gzip accepted), answered per the OTLP spec in the
+ * request's own format: 200 with `ExportTraceServiceResponse` (with `partial_success` when spans
+ * were rejected), errors as a `google.rpc.Status` (JSON errors also carry Wisp's `error` object).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { OTLP_TRACES_PATH, type Limits, type SpanEvent } from '@wisp/protocol';
+import { WispError } from '../errors.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import { assertJsonDepth } from '../ingest/safe-json.js';
+import { toWispError } from './error-handler.js';
+import { mediaTypeOf, readIngestBody } from './ingest-body.js';
+
+export type OtlpFormat = 'protobuf' | 'json';
+export type OtlpDecoder = (body: Buffer, format: OtlpFormat) => { spans: SpanEvent[]; rejectedSpans: number; errorMessage?: string };
+
+const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
+const ACCEPTED = [...PROTOBUF_TYPES, 'application/json'];
+/** gRPC status codes used in `google.rpc.Status.code`. */
+const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 3, 415: 3, 422: 3, 429: 8, 503: 14, 500: 13 };
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+function lengthDelimited(field: number, bytes: Uint8Array): number[] {
+  return [(field << 3) | 2, ...varint(bytes.length), ...bytes];
+}
+
+/** ExportTraceServiceResponse { partial_success = 1: { rejected_spans = 1; error_message = 2 } }. */
+export function encodeExportResponse(rejected: number, message: string | undefined): Buffer {
+  if (rejected === 0 && !message) return Buffer.alloc(0);
+  const inner: number[] = [];
+  if (rejected > 0) inner.push(0x08, ...varint(rejected));
+  if (message) inner.push(...lengthDelimited(2, Buffer.from(message, 'utf8')));
+  return Buffer.from(lengthDelimited(1, Uint8Array.from(inner)));
+}
+
+/** google.rpc.Status { code = 1; message = 2 }. */
+export function encodeStatus(code: number, message: string): Buffer {
+  return Buffer.from([0x08, ...varint(code), ...lengthDelimited(2, Buffer.from(message, 'utf8'))]);
+}
+
+function sendOtlpError(reply: FastifyReply, format: OtlpFormat, error: WispError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+  const code = GRPC_CODE[error.status] ?? 2;
+  const message = `${error.code}: ${error.message}`.slice(0, 500);
+  void reply.code(error.status);
+  if (format === 'protobuf') return reply.type('application/x-protobuf').send(encodeStatus(code, message));
+  return reply.type('application/json').send({ code, message, error: { code: error.code, message: error.message.slice(0, 500) } });
+}
+
+export function registerOtlpRoute(scope: FastifyInstance, deps: { ingest: IngestService; limits: Limits; decode: OtlpDecoder }): void {
+  scope.post(OTLP_TRACES_PATH, async (request, reply) => {
+    const format: OtlpFormat = PROTOBUF_TYPES.includes(mediaTypeOf(request)) ? 'protobuf' : 'json';
+    try {
+      const { bytes } = await readIngestBody(request, ACCEPTED, deps.limits);
+      if (format === 'json') assertJsonDepth(bytes, deps.limits.maxJsonDepth);
+      let decoded: ReturnType<OtlpDecoder>;
+      try {
+        decoded = deps.decode(bytes, format);
+      } catch (err) {
+        if (err instanceof WispError) throw err;
+        throw format === 'protobuf'
+          ? new WispError('WISP_ERR_BAD_PROTOBUF', `The request body is not a valid OTLP ExportTraceServiceRequest: ${(err as Error).message}`)
+          : new WispError('WISP_ERR_BAD_JSON', `The request body is not valid OTLP/JSON: ${(err as Error).message}`);
+      }
+      const result = await deps.ingest.ingestSpans(request.auth.projectId, decoded.spans, bytes.length);
+      const rejected = decoded.rejectedSpans + result.rejected;
+      const message = [decoded.errorMessage, result.errorMessage].filter(Boolean).join('; ') || undefined;
+      void reply.code(200);
+      if (format === 'protobuf') return reply.type('application/x-protobuf').send(encodeExportResponse(rejected, message));
+      return reply
+        .type('application/json')
+        .send(rejected > 0 || message ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message ?? '' } } : {});
+    } catch (err) {
+      const error = toWispError(err);
+      if (error.code === 'WISP_ERR_INTERNAL') request.log.error({ err }, 'unexpected error');
+      return sendOtlpError(reply, format, error);
+    }
+  });
+}
