@@ -1,0 +1,81 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError } from './api/api-error.js';
+import { client, type WhoAmI } from './api/client.js';
+import { readCredentials, saveApiKey } from './api/credentials.js';
+import { ErrorState } from './components/error-state.js';
+import { KeyPrompt } from './components/key-prompt.js';
+import { LoadingState } from './components/loading-state.js';
+import { NavBar } from './components/nav-bar.js';
+import { ProjectPicker } from './components/project-picker.js';
+import { Routes } from './routes.js';
+
+type Access =
+  | { state: 'checking' }
+  | { state: 'needs-key'; rejected: boolean }
+  | { state: 'failed'; error: Error }
+  | { state: 'ready'; identity: WhoAmI };
+
+/** The shell: finds out who we are (asking for a key when the server wants one), then the pages. */
+export function App() {
+  const [access, setAccess] = useState<Access>({ state: 'checking' });
+  const [epoch, setEpoch] = useState(0);
+
+  const check = useCallback((afterKey: boolean) => {
+    client.whoami().then(
+      (identity) => setAccess({ state: 'ready', identity }),
+      (error: unknown) => {
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+          setAccess({ state: 'needs-key', rejected: afterKey });
+        else setAccess({ state: 'failed', error: error as Error });
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    check(false);
+    return client.onUnauthorized(() => setAccess((a) => (a.state === 'ready' ? { state: 'needs-key', rejected: true } : a)));
+  }, [check]);
+
+  if (access.state === 'checking') return <LoadingState label="Connecting to the collector…" />;
+  if (access.state === 'failed')
+    return (
+      <main className="page">
+        <ErrorState error={access.error} retry={() => check(false)} />
+      </main>
+    );
+  if (access.state === 'needs-key')
+    return (
+      <KeyPrompt
+        rejected={access.rejected}
+        onSubmit={(key) => {
+          saveApiKey(key);
+          check(true);
+        }}
+      />
+    );
+
+  const { identity } = access;
+  const project = readCredentials().projectId ?? identity.projectId;
+  return (
+    <>
+      <NavBar>
+        {identity.admin ? <ProjectPicker current={project} onChange={() => setEpoch((e) => e + 1)} /> : null}
+        {identity.authRequired ? (
+          <button
+            type="button"
+            className="quiet"
+            onClick={() => {
+              saveApiKey(null);
+              setAccess({ state: 'needs-key', rejected: false });
+            }}
+          >
+            Sign out
+          </button>
+        ) : null}
+      </NavBar>
+      <main className="app-main" key={`${project}:${epoch}`}>
+        <Routes identity={identity} projectId={project} />
+      </main>
+    </>
+  );
+}
