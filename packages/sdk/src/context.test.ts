@@ -32,7 +32,7 @@ describe('context propagation', () => {
 
   it('keeps Promise.all fan-out branches apart', async () => {
     const { wisp, memory } = setup();
-    const leaf = wisp.observe(async (branch: string) => {
+    const leaf = wisp.observe(async (_branch: string) => {
       await sleep(Math.random() * 3);
       return wisp.getActiveSpan()?.name;
     }, { name: 'leaf' });

@@ -117,12 +117,12 @@ export function extract(carrier: CarrierIn | null | undefined): SpanContext | un
 
 /** Flushes the default client; resolves (never rejects) by the deadline. */
 export function flush(timeoutMs?: number): Promise<FlushResult> {
-  return getClient().flush(timeoutMs);
+  return current === undefined ? Promise.resolve({ done: true, remaining: 0, elapsedMs: 0 }) : current.flush(timeoutMs);
 }
 
 /** Flushes and stops the default client; resolves (never rejects) by the deadline. */
 export function shutdown(timeoutMs?: number): Promise<FlushResult> {
-  return getClient().shutdown(timeoutMs);
+  return current === undefined ? Promise.resolve({ done: true, remaining: 0, elapsedMs: 0 }) : current.shutdown(timeoutMs);
 }
 
 /** Accounting of the default client. */

@@ -24,9 +24,13 @@ export interface Diagnostic {
 /** Receives SDK diagnostics. Whatever it throws is swallowed. */
 export type InternalErrorHandler = (diagnostic: Diagnostic) => void;
 
-/** Reports per code per window before the handler is rate-limited. */
-export const DIAGNOSTICS_PER_WINDOW = 5;
+/** Reports of one message per window before it is rate-limited... */
+export const DIAGNOSTICS_PER_MESSAGE = 5;
+/** ...and of one code (all messages) per window. */
+export const DIAGNOSTICS_PER_CODE = 50;
 export const DIAGNOSTIC_WINDOW_MS = 60_000;
+/** Distinct messages tracked per window (messages carry span names, so they are unbounded). */
+const MAX_TRACKED_MESSAGES = 1000;
 
 /** The default handler: one `console.warn` line, prefixed so it is easy to grep. */
 export const consoleDiagnosticHandler: InternalErrorHandler = (d) => {
@@ -37,7 +41,9 @@ export const consoleDiagnosticHandler: InternalErrorHandler = (d) => {
 /** Counts every diagnostic by code and forwards a rate-limited subset to the handler. */
 export class Diagnostics {
   readonly counts: Partial<Record<DiagnosticCode, number>> = {};
-  private readonly windows = new Map<DiagnosticCode, { start: number; reported: number }>();
+  private windowStart = 0;
+  private readonly perCode = new Map<DiagnosticCode, number>();
+  private readonly perMessage = new Map<string, number>();
 
   constructor(private readonly handler: InternalErrorHandler = consoleDiagnosticHandler) {}
 
@@ -45,13 +51,16 @@ export class Diagnostics {
     try {
       this.counts[code] = (this.counts[code] ?? 0) + 1;
       const now = Date.now();
-      let w = this.windows.get(code);
-      if (w === undefined || now - w.start >= DIAGNOSTIC_WINDOW_MS) {
-        w = { start: now, reported: 0 };
-        this.windows.set(code, w);
+      if (now - this.windowStart >= DIAGNOSTIC_WINDOW_MS) {
+        this.windowStart = now;
+        this.perCode.clear();
+        this.perMessage.clear();
       }
-      if (w.reported >= DIAGNOSTICS_PER_WINDOW) return;
-      w.reported++;
+      const byCode = this.perCode.get(code) ?? 0;
+      const byMessage = this.perMessage.get(message) ?? 0;
+      if (byCode >= DIAGNOSTICS_PER_CODE || byMessage >= DIAGNOSTICS_PER_MESSAGE) return;
+      this.perCode.set(code, byCode + 1);
+      if (this.perMessage.size < MAX_TRACKED_MESSAGES || byMessage > 0) this.perMessage.set(message, byMessage + 1);
       this.handler(error === undefined ? { code, message } : { code, message, error });
     } catch {
       // The handler itself failed: there is nowhere left to report to.
