@@ -1,5 +1,7 @@
 export { NativeExporter } from './native-exporter.js';
 export type { NativeExporterOptions } from './native-exporter.js';
+export { OtlpHttpExporter, DEFAULT_MAX_OPEN_SPANS } from './otlp-http-exporter.js';
+export type { OtlpHttpExporterOptions } from './otlp-http-exporter.js';
 export { ExportPipeline } from './export-pipeline.js';
 export type { ExportPipelineOptions } from './export-pipeline.js';
 export { systemClock } from './clock.js';
