@@ -114,7 +114,7 @@ describe('bad input never throws and is reported clearly', () => {
     expect(memory.spans()[0]!.parentId).toBeUndefined();
     saw('invalid_argument', /parent is not a span or span context/);
     const diagnostics: Diagnostic[] = [];
-    const odd = new Wisp({ exporters: [], sampleRate: 7, enabled: 'yes', onInternalError: (d) => diagnostics.push(d) } as any);
+    const odd = new Wisp({ exporters: [], sampleRate: 7, enabled: 'yes', onInternalError: (d: Diagnostic) => diagnostics.push(d) } as any);
     expect(odd.options.sampleRate).toBe(1);
     expect(odd.options.enabled).toBe(true);
     expect(diagnostics.map((d) => d.message).join('\n')).toMatch(/option sampleRate has an invalid value[\s\S]*option enabled/);
