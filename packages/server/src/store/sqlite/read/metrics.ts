@@ -1,0 +1,242 @@
+/**
+ * `metrics`: rate, errors, latency and TTFT quantiles, tokens and cost per group and per bucket,
+ * read from the rollups kept at ingest (never from spans, so the cost of a query depends on the
+ * range and the number of series, not on the number of stored spans). Quantiles come from merged
+ * log-scale histograms and are within RELATIVE_ERROR of the exact quantile of the same spans.
+ *
+ * A span counts once it has ended, in the bucket of its start time. Grouping by userId reads the
+ * per-user rollup, which has counts, errors, latency sums, input/output/total tokens and cost but
+ * no histograms and no other dimensions: user groups have null quantiles, zero cache/reasoning
+ * tokens, and cannot be combined with the kind/name/model/provider/environment/release filters.
+ */
+import type { Database } from 'better-sqlite3';
+import type { MetricGroupBy, MetricValues, MetricsGroup, MetricsQuery, MetricsResponse, ObservationKind } from '@wisp/protocol';
+import { WispError } from '../../../errors.js';
+import { RELATIVE_ERROR, decodeHistogram, emptyHistogram, mergeInto, quantile, type Histogram } from '../../../metrics/histogram.js';
+import { Deadline, rowsWithin, type ReadOptions } from './deadline.js';
+import { alignRange, resolveBucket, rollupSlices } from './rollup-range.js';
+
+export const DEFAULT_GROUPS = 100;
+export const MAX_GROUPS = 500;
+
+export interface SeriesDims {
+  id: number;
+  kind: string;
+  name: string;
+  provider: string;
+  model: string;
+  environment: string;
+  release: string;
+}
+
+const DIM_OF: Record<Exclude<MetricGroupBy, 'userId'>, keyof SeriesDims> = {
+  name: 'name',
+  kind: 'kind',
+  model: 'model',
+  provider: 'provider',
+  release: 'release',
+  environment: 'environment',
+};
+
+const FILTERS = ['kind', 'name', 'model', 'provider', 'environment', 'release'] as const;
+
+/** The rollup series of a project matching the metrics filters, by id. */
+export function matchingSeries(db: Database, projectId: string, q: Pick<MetricsQuery, (typeof FILTERS)[number]>): Map<number, SeriesDims> {
+  const where = ['project_id = ?'];
+  const params: unknown[] = [projectId];
+  for (const f of FILTERS) {
+    const v = q[f];
+    if (v !== undefined) {
+      where.push(`${f} = ?`);
+      params.push(v);
+    }
+  }
+  const rows = db.prepare(`SELECT id, kind, name, provider, model, environment, release FROM rollup_series WHERE ${where.join(' AND ')}`).all(...params) as SeriesDims[];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+interface Acc {
+  count: number;
+  errorCount: number;
+  latencyCount: number;
+  latencySum: number;
+  latency: Histogram | null;
+  ttft: Histogram | null;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+  total: number;
+  cost: number;
+}
+
+function newAcc(histograms: boolean): Acc {
+  return {
+    count: 0,
+    errorCount: 0,
+    latencyCount: 0,
+    latencySum: 0,
+    latency: histograms ? emptyHistogram() : null,
+    ttft: histograms ? emptyHistogram() : null,
+    input: 0,
+    output: 0,
+    cacheRead: 0,
+    cacheWrite: 0,
+    reasoning: 0,
+    total: 0,
+    cost: 0,
+  };
+}
+
+interface RollupRow {
+  bucket: number;
+  series_id: number;
+  count: number;
+  error_count: number;
+  latency_count: number;
+  latency_sum: number;
+  latency_hist: Buffer | null;
+  ttft_hist: Buffer | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  total_tokens: number;
+  cost: number;
+}
+
+function addRow(a: Acc, r: RollupRow, latency: Histogram | null, ttft: Histogram | null): void {
+  a.count += r.count;
+  a.errorCount += r.error_count;
+  a.latencyCount += r.latency_count;
+  a.latencySum += r.latency_sum;
+  if (a.latency && latency) mergeInto(a.latency, latency);
+  if (a.ttft && ttft) mergeInto(a.ttft, ttft);
+  a.input += r.input_tokens;
+  a.output += r.output_tokens;
+  a.cacheRead += r.cache_read_tokens;
+  a.cacheWrite += r.cache_write_tokens;
+  a.reasoning += r.reasoning_tokens;
+  a.total += r.total_tokens;
+  a.cost += r.cost;
+}
+
+function valuesOf(a: Acc, seconds: number): MetricValues {
+  const q = (h: Histogram | null, p: number) => (h ? quantile(h, p) : null);
+  return {
+    count: a.count,
+    errorCount: a.errorCount,
+    errorRate: a.count > 0 ? a.errorCount / a.count : 0,
+    rate: seconds > 0 ? a.count / seconds : 0,
+    latency: { p50: q(a.latency, 0.5), p95: q(a.latency, 0.95), p99: q(a.latency, 0.99), avg: a.latencyCount > 0 ? a.latencySum / a.latencyCount : null },
+    ttft: { p50: q(a.ttft, 0.5), p95: q(a.ttft, 0.95), p99: q(a.ttft, 0.99) },
+    tokens: { input: a.input, output: a.output, cacheRead: a.cacheRead, cacheWrite: a.cacheWrite, reasoning: a.reasoning, total: a.total },
+    cost: a.cost,
+  };
+}
+
+class SeriesAcc {
+  readonly all: Acc;
+  readonly buckets = new Map<number, Acc>();
+  readonly kinds = new Map<string, number>();
+  constructor(private readonly histograms: boolean) {
+    this.all = newAcc(histograms);
+  }
+  at(t: number): Acc {
+    let a = this.buckets.get(t);
+    if (!a) this.buckets.set(t, (a = newAcc(this.histograms)));
+    return a;
+  }
+  series(bucketMs: number): Array<MetricValues & { t: number }> {
+    return [...this.buckets.entries()].sort((x, y) => x[0] - y[0]).map(([t, a]) => ({ t, ...valuesOf(a, bucketMs / 1000) }));
+  }
+}
+
+const SORTS: Record<NonNullable<MetricsQuery['sort']>, (g: MetricsGroup) => number> = {
+  impact: (g) => g.impact,
+  count: (g) => g.count,
+  errorRate: (g) => g.errorRate,
+  p95: (g) => g.latency.p95 ?? -1,
+  cost: (g) => g.cost,
+  tokens: (g) => g.tokens.total,
+};
+
+export function metrics(db: Database, projectId: string, query: MetricsQuery, options: ReadOptions = {}): MetricsResponse {
+  const deadline = new Deadline(options);
+  const { from, to } = alignRange(query.from, query.to);
+  const bucketMs = resolveBucket(from, to, query.bucketMs);
+  const groupBy = query.groupBy ?? null;
+  if (groupBy === 'userId' && FILTERS.some((f) => query[f] !== undefined)) {
+    throw new WispError('WISP_ERR_BAD_QUERY', 'groupBy=userId cannot be combined with kind, name, model, provider, environment or release filters (the per-user rollup has no such dimensions).');
+  }
+  const seconds = (to - from) / 1000;
+  const series = matchingSeries(db, projectId, query);
+  const total = new SeriesAcc(true);
+  const groups = new Map<string, SeriesAcc>();
+  const groupOf = (key: string) => {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = new SeriesAcc(groupBy !== 'userId')));
+    return g;
+  };
+  const slices = rollupSlices(from, to, bucketMs);
+  const rollups = db.prepare(
+    `SELECT bucket, series_id, count, error_count, latency_count, latency_sum, latency_hist, ttft_hist, input_tokens, output_tokens,
+       cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
+     FROM rollups WHERE project_id = ? AND resolution = ? AND bucket >= ? AND bucket < ?`,
+  );
+  for (const s of slices) {
+    for (const r of rowsWithin<RollupRow>(rollups.iterate(projectId, s.resolution, s.from, s.to), deadline)) {
+      const dims = series.get(r.series_id);
+      if (!dims) continue;
+      const latency = r.latency_hist ? decodeHistogram(r.latency_hist) : null;
+      const ttft = r.ttft_hist ? decodeHistogram(r.ttft_hist) : null;
+      const t = Math.floor(r.bucket / bucketMs) * bucketMs;
+      addRow(total.all, r, latency, ttft);
+      addRow(total.at(t), r, latency, ttft);
+      if (groupBy !== null && groupBy !== 'userId') {
+        const g = groupOf(dims[DIM_OF[groupBy]] as string);
+        addRow(g.all, r, latency, ttft);
+        addRow(g.at(t), r, latency, ttft);
+        if (groupBy === 'name') g.kinds.set(dims.kind, (g.kinds.get(dims.kind) ?? 0) + r.count);
+      }
+    }
+  }
+  if (groupBy === 'userId') {
+    const users = db.prepare(
+      `SELECT bucket, user_id, count, error_count, count AS latency_count, latency_sum, NULL AS latency_hist, NULL AS ttft_hist,
+         input_tokens, output_tokens, 0 AS cache_read_tokens, 0 AS cache_write_tokens, 0 AS reasoning_tokens, total_tokens, cost
+       FROM rollups_user WHERE project_id = ? AND resolution = ? AND bucket >= ? AND bucket < ?`,
+    );
+    for (const s of slices) {
+      for (const r of rowsWithin<RollupRow & { user_id: string }>(users.iterate(projectId, s.resolution, s.from, s.to), deadline)) {
+        const g = groupOf(r.user_id);
+        const t = Math.floor(r.bucket / bucketMs) * bucketMs;
+        addRow(g.all, r, null, null);
+        addRow(g.at(t), r, null, null);
+      }
+    }
+  }
+  deadline.check();
+  const out: MetricsGroup[] = [...groups.entries()].map(([key, g]) => {
+    const v = valuesOf(g.all, seconds);
+    let kind: string | null = null;
+    let best = -1;
+    for (const [k, n] of g.kinds) if (n > best || (n === best && k < kind!)) [kind, best] = [k, n];
+    return { key: key === '' ? null : key, kind: (kind as ObservationKind | null), impact: v.rate * (v.latency.avg ?? 0), series: g.series(bucketMs), ...v };
+  });
+  const by = SORTS[query.sort ?? 'impact'];
+  out.sort((a, b) => by(b) - by(a) || (a.key ?? '').localeCompare(b.key ?? ''));
+  const limit = Math.min(Math.max(1, Math.trunc(query.limit ?? DEFAULT_GROUPS)), MAX_GROUPS);
+  return {
+    from,
+    to,
+    bucketMs,
+    groupBy,
+    total: valuesOf(total.all, seconds),
+    totalSeries: total.series(bucketMs),
+    groups: out.slice(0, limit),
+    quantileRelativeError: RELATIVE_ERROR,
+  };
+}
