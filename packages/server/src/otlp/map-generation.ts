@@ -1,0 +1,119 @@
+import type { Usage } from '@wisp/protocol';
+import { setOwn } from './any-value.js';
+import type { AttributeBag } from './attribute-bag.js';
+import { parseJsonish } from './structured-value.js';
+
+export interface GenerationFields {
+  provider?: string;
+  model?: string;
+  modelParameters?: Record<string, unknown>;
+  usage?: Usage;
+  /** Time to first token in ms after the span's start, from attributes. */
+  timeToFirstTokenMs?: number;
+}
+
+const MAX_NAME_CHARS = 1_000;
+
+// Token counts: new names first, then old GenAI names, OpenInference, Vercel AI SDK.
+const USAGE_KEYS: Record<keyof Usage, string[]> = {
+  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens'],
+  output: [
+    'gen_ai.usage.output_tokens',
+    'gen_ai.usage.completion_tokens',
+    'llm.token_count.completion',
+    'ai.usage.outputTokens',
+    'ai.usage.completionTokens',
+  ],
+  cacheRead: [
+    'gen_ai.usage.cache_read.input_tokens',
+    'gen_ai.usage.cache_read_input_tokens',
+    'llm.token_count.prompt_details.cache_read',
+    'ai.usage.cachedInputTokens',
+  ],
+  cacheWrite: [
+    'gen_ai.usage.cache_creation.input_tokens',
+    'gen_ai.usage.cache_creation_input_tokens',
+    'llm.token_count.prompt_details.cache_write',
+  ],
+  reasoning: [
+    'gen_ai.usage.reasoning.output_tokens',
+    'gen_ai.usage.reasoning_tokens',
+    'llm.token_count.completion_details.reasoning',
+    'ai.usage.reasoningTokens',
+  ],
+  total: ['gen_ai.usage.total_tokens', 'llm.token_count.total', 'ai.usage.totalTokens'],
+};
+
+// `gen_ai.request.*` parameters, stored under their short name.
+const REQUEST_PARAMETERS = [
+  'temperature',
+  'max_tokens',
+  'top_p',
+  'top_k',
+  'frequency_penalty',
+  'presence_penalty',
+  'stop_sequences',
+  'seed',
+  'choice.count',
+  'stream',
+  'encoding_formats',
+];
+
+// Seconds after the span's start (GenAI) or milliseconds (Vercel AI SDK).
+const TTFT_SECONDS_KEYS = [
+  'gen_ai.response.time_to_first_chunk',
+  'gen_ai.server.time_to_first_token',
+  'gen_ai.response.time_to_first_token',
+  'gen_ai.client.operation.time_to_first_chunk',
+];
+const TTFT_MS_KEYS = ['ai.response.msToFirstChunk', 'ai.stream.msToFirstChunk'];
+
+function name(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.slice(0, MAX_NAME_CHARS);
+}
+
+/** Provider, model, parameters, usage and time to first token of a generation-like span. */
+export function mapGeneration(bag: AttributeBag): GenerationFields {
+  const out: GenerationFields = {};
+
+  let provider = bag.takeString('gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'langfuse.observation.model.provider');
+  if (provider === undefined) {
+    // Vercel AI SDK: `openai.chat`, `anthropic.messages`.
+    const vercel = bag.takeString('ai.model.provider');
+    provider = vercel?.split('.')[0];
+  }
+  if (provider) out.provider = name(provider);
+
+  // The response model names the exact snapshot (gpt-4o-2024-08-06), which prices best; the
+  // requested alias then stays in metadata when it differs.
+  const responseModel = bag.takeString('gen_ai.response.model');
+  const requested = bag.get('gen_ai.request.model');
+  const model =
+    responseModel ??
+    bag.takeString('gen_ai.request.model', 'llm.model_name', 'langfuse.observation.model.name', 'ai.response.model', 'ai.model.id');
+  if (responseModel !== undefined && requested === responseModel) bag.drop('gen_ai.request.model');
+  if (model) out.model = name(model);
+
+  const params: Record<string, unknown> = {};
+  for (const param of REQUEST_PARAMETERS) {
+    const key = `gen_ai.request.${param}`;
+    if (bag.has(key)) setOwn(params, param.replace('.', '_'), bag.take(key));
+  }
+  const invocation = parseJsonish(bag.take('llm.invocation_parameters', 'langfuse.observation.model.parameters'));
+  if (typeof invocation === 'object' && invocation !== null && !Array.isArray(invocation)) {
+    for (const [k, v] of Object.entries(invocation)) if (!Object.hasOwn(params, k)) setOwn(params, k, v);
+  }
+  if (Object.keys(params).length > 0) out.modelParameters = params;
+
+  const usage: Usage = {};
+  for (const field of Object.keys(USAGE_KEYS) as Array<keyof Usage>) {
+    const n = bag.takeNumber(...USAGE_KEYS[field]);
+    if (n !== undefined && n >= 0 && n <= Number.MAX_SAFE_INTEGER) usage[field] = Math.round(n);
+  }
+  if (Object.keys(usage).length > 0) out.usage = usage;
+
+  const seconds = bag.takeNumber(...TTFT_SECONDS_KEYS);
+  const ms = seconds !== undefined ? seconds * 1000 : bag.takeNumber(...TTFT_MS_KEYS);
+  if (ms !== undefined && ms >= 0) out.timeToFirstTokenMs = ms;
+  return out;
+}

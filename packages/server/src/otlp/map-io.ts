@@ -1,0 +1,121 @@
+import type { ObservationKind } from '@wisp/protocol';
+import type { AttributeBag } from './attribute-bag.js';
+import { parseJsonish, unflattenIndexed } from './structured-value.js';
+
+export interface IoFields {
+  input?: unknown;
+  output?: unknown;
+}
+
+type Rule = (bag: AttributeBag) => unknown;
+
+function attr(key: string): Rule {
+  return (bag) => {
+    const v = bag.take(key);
+    return v === undefined || v === '' ? undefined : parseJsonish(v);
+  };
+}
+
+function flattened(prefix: string, simplify?: (item: unknown) => unknown): Rule {
+  return (bag) => {
+    const entries = bag.takePrefix(prefix);
+    if (entries.length === 0) return undefined;
+    const items = unflattenIndexed(entries, prefix);
+    return simplify ? items.map(simplify) : items;
+  };
+}
+
+/** `input.value` / `output.value`, parsed when their mime type says JSON (or they look like it). */
+function openInferenceValue(which: 'input' | 'output'): Rule {
+  return (bag) => {
+    const v = bag.take(`${which}.value`);
+    const mime = bag.take(`${which}.mime_type`);
+    if (v === undefined || v === '') return undefined;
+    return mime === 'text/plain' ? v : parseJsonish(v);
+  };
+}
+
+/** OpenInference `llm.*_messages.N.message.*` into `{role, content, tool_calls}`. */
+function openInferenceMessage(item: unknown): unknown {
+  const message = (item as { message?: Record<string, unknown> } | null)?.message;
+  if (!message || typeof message !== 'object') return item;
+  const out: Record<string, unknown> = { ...message };
+  if (Array.isArray(message.contents)) {
+    out.contents = message.contents.map((c: unknown) => (c as { message_content?: unknown } | null)?.message_content ?? c);
+  }
+  if (Array.isArray(message.tool_calls)) {
+    out.tool_calls = message.tool_calls.map((c: unknown) => (c as { tool_call?: unknown } | null)?.tool_call ?? c);
+  }
+  return out;
+}
+
+function openInferenceDocument(item: unknown): unknown {
+  return (item as { document?: unknown } | null)?.document ?? item;
+}
+
+/** GenAI `gen_ai.input.messages`, preceded by `gen_ai.system_instructions` when both are present. */
+const genAiInputMessages: Rule = (bag) => {
+  const messages = attr('gen_ai.input.messages')(bag);
+  const system = attr('gen_ai.system_instructions')(bag);
+  if (messages === undefined) return system === undefined ? undefined : [{ role: 'system', parts: system }];
+  if (system === undefined || !Array.isArray(messages)) return messages;
+  return [{ role: 'system', parts: system }, ...(messages as unknown[])];
+};
+
+const TOOL_INPUT: Rule[] = [attr('gen_ai.tool.call.arguments'), attr('ai.toolCall.args')];
+const TOOL_OUTPUT: Rule[] = [attr('gen_ai.tool.call.result'), attr('ai.toolCall.result')];
+
+const RETRIEVER_INPUT: Rule[] = [attr('gen_ai.retrieval.query.text')];
+const RETRIEVER_OUTPUT: Rule[] = [attr('gen_ai.retrieval.documents'), flattened('retrieval.documents.', openInferenceDocument)];
+
+// In order of preference: structured messages over raw request/response text.
+const INPUT_RULES: Rule[] = [
+  genAiInputMessages,
+  flattened('llm.input_messages.', openInferenceMessage),
+  flattened('gen_ai.prompt.'),
+  attr('gen_ai.prompt'),
+  attr('ai.prompt.messages'),
+  attr('ai.prompt'),
+  attr('langfuse.observation.input'),
+  openInferenceValue('input'),
+];
+const OUTPUT_RULES: Rule[] = [
+  attr('gen_ai.output.messages'),
+  flattened('llm.output_messages.', openInferenceMessage),
+  flattened('gen_ai.completion.'),
+  attr('gen_ai.completion'),
+  attr('ai.response.text'),
+  attr('ai.response.object'),
+  attr('ai.response.toolCalls'),
+  attr('langfuse.observation.output'),
+  openInferenceValue('output'),
+];
+
+function firstOf(bag: AttributeBag, rules: Rule[]): unknown {
+  // Every rule runs so that superseded alternatives (the raw `input.value` of a span that also has
+  // structured messages) are marked mapped instead of being stored a second time as metadata.
+  let found: unknown;
+  for (const rule of rules) {
+    const v = rule(bag);
+    if (found === undefined && v !== undefined) found = v;
+  }
+  return found;
+}
+
+/**
+ * Input and output of a span from the first convention that carries them. For tools the call's
+ * arguments and result come first; for retrievers the query and the documents. OpenInference's
+ * `tool.parameters` (the tool's JSON schema, not the call's arguments) is used only when nothing else
+ * carries an input.
+ */
+export function mapIo(bag: AttributeBag, kind: ObservationKind): IoFields {
+  const inputRules = kind === 'tool' ? [...TOOL_INPUT, ...INPUT_RULES] : kind === 'retriever' ? [...RETRIEVER_INPUT, ...INPUT_RULES] : INPUT_RULES;
+  const outputRules = kind === 'tool' ? [...TOOL_OUTPUT, ...OUTPUT_RULES] : kind === 'retriever' ? [...RETRIEVER_OUTPUT, ...OUTPUT_RULES] : OUTPUT_RULES;
+  const out: IoFields = {};
+  let input = firstOf(bag, inputRules);
+  if (input === undefined && kind === 'tool') input = attr('tool.parameters')(bag);
+  const output = firstOf(bag, outputRules);
+  if (input !== undefined) out.input = input;
+  if (output !== undefined) out.output = output;
+  return out;
+}

@@ -1,0 +1,92 @@
+import { setOwn } from './any-value.js';
+
+/** Deeper JSON than this in an attribute string is kept as the string (the native wire allows 64). */
+const MAX_PARSED_DEPTH = 32;
+/** Strings longer than this are never parsed: the span keeps them as text. */
+const MAX_PARSED_CHARS = 1_048_576;
+/** Highest index accepted in flattened `prefix.N.field` keys. */
+const MAX_FLAT_INDEX = 999;
+const MAX_FLAT_SEGMENTS = 8;
+
+function depthOf(value: unknown): number {
+  // Iterative, so a hostile value cannot overflow the stack while being measured.
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) max = d;
+    if (max > MAX_PARSED_DEPTH) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/**
+ * Attribute values that carry JSON as a string (`gen_ai.input.messages`, `input.value` with a JSON
+ * mime type, tool arguments) become structured; anything else, or JSON too big or too deep, stays
+ * as it came.
+ */
+export function parseJsonish(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length > MAX_PARSED_CHARS) return value;
+  const first = value.trimStart().charAt(0);
+  if (first !== '{' && first !== '[') return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return depthOf(parsed) > MAX_PARSED_DEPTH ? value : parsed;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Rebuilds the structure of flattened attributes: `gen_ai.prompt.0.role`, `gen_ai.prompt.0.content`,
+ * `gen_ai.prompt.1.tool_calls.0.name` under the prefix `gen_ai.prompt.` become
+ * `[{role, content}, {tool_calls: [{name}]}]`. Numeric segments make arrays; holes are dropped.
+ */
+export function unflattenIndexed(entries: ReadonlyArray<[string, unknown]>, prefix: string): unknown[] {
+  const root: unknown[] = [];
+  for (const [key, value] of entries) {
+    const segments = key.slice(prefix.length).split('.');
+    if (segments.length > MAX_FLAT_SEGMENTS || !isIndex(segments[0])) continue;
+    let container: unknown[] | Record<string, unknown> = root;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] as string;
+      const last = i === segments.length - 1;
+      const nextIsIndex = !last && isIndex(segments[i + 1]);
+      if (Array.isArray(container)) {
+        if (!isIndex(segment)) break;
+        const index = Number(segment);
+        if (last) container[index] = value;
+        else {
+          const existing = container[index];
+          const next = typeof existing === 'object' && existing !== null ? existing : nextIsIndex ? [] : {};
+          container[index] = next;
+          container = next as unknown[] | Record<string, unknown>;
+        }
+      } else {
+        if (last) setOwn(container, segment, value);
+        else {
+          const existing = Object.hasOwn(container, segment) ? container[segment] : undefined;
+          const next = typeof existing === 'object' && existing !== null ? existing : nextIsIndex ? [] : {};
+          setOwn(container, segment, next);
+          container = next as unknown[] | Record<string, unknown>;
+        }
+      }
+    }
+  }
+  return compact(root) as unknown[];
+}
+
+function isIndex(segment: string | undefined): boolean {
+  return segment !== undefined && /^\d{1,3}$/.test(segment) && Number(segment) <= MAX_FLAT_INDEX;
+}
+
+function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compact);
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) setOwn(record, key, compact(record[key]));
+  }
+  return value;
+}
