@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ObservationKind, SpanEvent } from '@wisp/protocol';
 import { OBSERVATION_KINDS } from '@wisp/protocol';
-import { monotonicNow, roundMicros, wallTimeAt } from './clock.js';
+import { monotonicNow, roundMicros, wallAnchor } from './clock.js';
 import type { DiagnosticCode } from './diagnostics.js';
 import { Diagnostics } from './diagnostics.js';
 import { createDefaultExporters } from './default-exporters.js';
@@ -296,13 +296,6 @@ export class Wisp {
     const name = typeof rawName === 'string' && rawName !== '' ? rawName : this.badName(rawName);
     const kind = KINDS.has(rawKind) ? (rawKind as ObservationKind) : this.badKind(rawKind);
     if (this.isShutDown) this.report('client_shut_down', `span "${name}" started on a shut-down client; it will be dropped`);
-    const mono = monotonicNow();
-    let startTime = wallTimeAt(mono);
-    if (attributes?.startTime !== undefined) {
-      const t = toEpochMs(attributes.startTime);
-      if (t === undefined) this.report('invalid_argument', `span "${name}": startTime must be a Date or epoch ms; using now`);
-      else startTime = roundMicros(t);
-    }
     let localParent: Span | undefined;
     let traceId: string;
     let parentId: string | undefined;
@@ -314,8 +307,6 @@ export class Wisp {
       parentId = parent.spanId;
       sampled = parent.sampled;
       traceState = parent.traceState;
-      // Clock steps between two reads must not put a child before its parent.
-      if (startTime < parent.startTime) startTime = parent.startTime;
     } else if (parent !== undefined && isContext(parent)) {
       traceId = parent.traceId;
       parentId = parent.spanId;
@@ -326,6 +317,16 @@ export class Wisp {
       traceId = newTraceId();
       sampled = shouldSample(traceId, this.options.sampleRate);
     }
+    const mono = monotonicNow();
+    const anchor = localParent !== undefined ? localParent.anchor : wallAnchor(mono);
+    let startTime = roundMicros(anchor + mono);
+    if (attributes?.startTime !== undefined) {
+      const t = toEpochMs(attributes.startTime);
+      if (t === undefined) this.report('invalid_argument', `span "${name}": startTime must be a Date or epoch ms; using now`);
+      else startTime = roundMicros(t);
+    }
+    // Only explicit start times can put a child before its parent: clamp, never show it inverted.
+    if (localParent !== undefined && startTime < localParent.startTime) startTime = localParent.startTime;
     const span = new Span({
       recorder: this.recorder,
       traceId,
@@ -335,7 +336,7 @@ export class Wisp {
       name,
       kind,
       startTime,
-      startMono: mono,
+      anchor,
       sampled,
       traceState,
     });

@@ -16,7 +16,16 @@ export function monotonicNow(): number {
   return performance.now();
 }
 
-/** Wall-clock epoch milliseconds with microsecond resolution for the monotonic reading `mono`. */
+/**
+ * The offset that turns a monotonic reading into wall-clock epoch ms, checked against the wall
+ * clock now. A trace keeps the anchor of its local root, so the times of its spans are exactly
+ * as nested as their monotonic readings: a child never starts before or ends after its parent.
+ */
+export function wallAnchor(mono: number): number {
+  return wallTimeAt(mono) - mono;
+}
+
+/** Wall-clock epoch milliseconds (fractional) for the monotonic reading `mono`. */
 export function wallTimeAt(mono: number): number {
   const wall = Date.now();
   let t = anchor + mono;
@@ -24,7 +33,7 @@ export function wallTimeAt(mono: number): number {
     anchor = wall - mono;
     t = wall;
   }
-  return roundMicros(t);
+  return t;
 }
 
 /** Rounds epoch milliseconds to whole microseconds so JSON stays short and exact enough. */

@@ -28,7 +28,7 @@ export const NOOP_SPAN: Span = new Span({
   name: 'noop',
   kind: 'span',
   startTime: 0,
-  startMono: 0,
+  anchor: 0,
   sampled: false,
   traceState: undefined,
 });

@@ -37,7 +37,8 @@ export class Span implements SpanContext {
   readonly sampled: boolean;
   readonly traceState: string | undefined;
   name: string;
-  private readonly startMono: number;
+  /** @internal Adds to a monotonic reading to give wall-clock epoch ms; shared by a local trace. */
+  readonly anchor: number;
   private readonly recorder: SpanRecorder;
   /** The local root of the trace (this span when it is one): trace attributes live there. */
   private readonly root: Span;
@@ -71,7 +72,7 @@ export class Span implements SpanContext {
     name: string;
     kind: ObservationKind;
     startTime: number;
-    startMono: number;
+    anchor: number;
     sampled: boolean;
     traceState: string | undefined;
   }) {
@@ -84,7 +85,7 @@ export class Span implements SpanContext {
     this.name = init.name;
     this.kind = init.kind;
     this.startTime = init.startTime;
-    this.startMono = init.startMono;
+    this.anchor = init.anchor;
     this.sampled = init.sampled;
     this.traceState = init.traceState;
   }
@@ -163,7 +164,7 @@ export class Span implements SpanContext {
    */
   markFirstToken(): this {
     if (this.completionStartTime === undefined && !this.isEnded) {
-      this.completionStartTime = roundMicros(this.startTime + (monotonicNow() - this.startMono));
+      this.completionStartTime = this.now();
     }
     return this;
   }
@@ -228,11 +229,17 @@ export class Span implements SpanContext {
           `span "${this.name}" ended after its parent "${this.parent.name}"; recorded anyway`,
         );
       }
-      endTime ??= roundMicros(this.startTime + (monotonicNow() - this.startMono));
+      // An explicit start time in the future must not give a negative duration.
+      endTime ??= Math.max(this.now(), this.startTime);
       this.emitEnd(endTime);
     } catch (err) {
       this.recorder.report('internal', 'span.end failed', err);
     }
+  }
+
+  /** Now on this trace's clock: rounding a shared anchor keeps nested spans nested. */
+  private now(): number {
+    return roundMicros(this.anchor + monotonicNow());
   }
 
   /** @internal The small event enqueued when the span starts. */
