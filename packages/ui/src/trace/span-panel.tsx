@@ -24,7 +24,7 @@ export function SpanPanel({ traceId, span }: { traceId: string; span: Observatio
         <div className="badges">
           <KindBadge kind={span.kind} />
           <StatusBadge status={span.status} />
-          {span.level !== 'default' ? <span className="badge">{span.level}</span> : null}
+          {span.level !== 'default' && !(span.level === 'error' && span.status === 'error') ? <span className="badge">level {span.level}</span> : null}
         </div>
       </header>
       <SpanFacts span={span} />

@@ -23,6 +23,13 @@ export interface SpanRowProps {
   onSelect: (spanId: string) => void;
 }
 
+/** The duration label sits right of the bar, or left of it when the bar reaches the right edge. */
+function labelPosition(left: number, width: number) {
+  if (left + width < 82) return { left: `calc(${left + width}% + 4px)` };
+  if (left > 18) return { right: `calc(${100 - left}% + 4px)` };
+  return { right: `calc(${Math.max(0, 100 - left - width)}% + 6px)`, color: 'var(--bar-label-inside)' };
+}
+
 /** One span: its place in the tree on the left and its bar in the waterfall on the right, same row. */
 export const SpanRow = memo(function SpanRow(props: SpanRowProps) {
   const { node, index, rowHeight, traceStart, traceEnd, now, collapsed, selected, focused } = props;
@@ -83,7 +90,7 @@ export const SpanRow = memo(function SpanRow(props: SpanRowProps) {
         >
           {ttft !== null && ttft > 0 && ttft < 100 ? <span className="ttft-mark" style={{ left: `${ttft}%` }} /> : null}
         </div>
-        <span className="bar-label" style={{ left: `min(calc(${left + width}% + 4px), calc(100% - 70px))` }}>
+        <span className="bar-label" style={labelPosition(left, width)}>
           {formatDuration(span.durationMs ?? (span.status === 'running' ? now - span.startTime : null))}
         </span>
       </div>
