@@ -186,15 +186,20 @@ export async function seedLargeTrace(wisp: Wisp, spans: number, width = 12): Pro
   const t0 = Date.now() - 60_000;
   const root = wisp.startSpan('batch-evaluation', { kind: 'agent', root: true, startTime: t0, input: { items: spans } });
   root.updateTrace({ name: 'batch-evaluation', tags: ['large'] });
+  const created: Array<{ span: Span; endTime: number; failed: boolean }> = [];
   const parents: Span[] = [root];
   const kinds = ['chain', 'tool', 'generation', 'retriever', 'span'] as const;
   for (let i = 1; i < spans; i++) {
     const parent = parents[Math.floor((i - 1) / width)] ?? root;
     const start = t0 + i * 5;
-    const kind = kinds[i % kinds.length]!;
-    const span = wisp.startSpan(`step-${i}`, { kind, parent, startTime: start, input: { i } });
+    const span = wisp.startSpan(`step-${i}`, { kind: kinds[i % kinds.length]!, parent, startTime: start, input: { i } });
     parents.push(span);
-    end(span, start + 3 + (i % 40), { output: { ok: true }, ...(i % 997 === 0 ? { error: new Error(`step ${i} failed`) } : {}) });
+    created.push({ span, endTime: start + 3 + (i % 40), failed: i % 997 === 0 });
+  }
+  // Children end before their parents, as in a real run.
+  for (let i = created.length - 1; i >= 0; i--) {
+    const { span, endTime, failed } = created[i]!;
+    end(span, endTime, { output: { ok: true }, ...(failed ? { error: new Error(`${span.traceId.slice(0, 4)} step failed`) } : {}) });
   }
   end(root, t0 + spans * 5 + 50);
   await wisp.flush(30_000);

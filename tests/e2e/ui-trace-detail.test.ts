@@ -1,0 +1,148 @@
+/**
+ * Trace detail against a real collector: the tree and the waterfall in the same rows, the span
+ * panel with lazily loaded input and output (chat view for generations), errors with their stack,
+ * deep links, keyboard navigation, the critical path, and a 10,000-span trace.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceDetail } from '@wisp/protocol';
+import type { TestServer } from '../../packages/server/src/testing/test-server.js';
+import { launchChromium, openPage, sdkFor, seedAgentTraces, seedLargeTrace, startUiServer, waitForTraces, type Browser } from './ui-support.js';
+
+describe('trace detail', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let traceIds: string[];
+  let largeId: string;
+
+  beforeAll(async () => {
+    server = await startUiServer();
+    const wisp = sdkFor(server, 'support-bot');
+    traceIds = await seedAgentTraces(wisp, 8);
+    largeId = await seedLargeTrace(wisp, 10_000);
+    await wisp.shutdown(10_000);
+    await waitForTraces(server, 9);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  const detail = async (id: string) => (await (await fetch(`${server.url}/api/v1/traces/${id}`)).json()) as TraceDetail;
+  const rowNames = (page: import('playwright-core').Page) =>
+    page.$$eval('[data-testid=span-tree] [role=treeitem]', (rows) => rows.map((r) => r.querySelector('.span-name')?.textContent));
+
+  it('shows the tree and the waterfall in the same rows, and the panel shows input and output', async () => {
+    const { page, context, errors } = await openPage(browser);
+    const id = traceIds[0]!;
+    const api = await detail(id);
+    await page.goto(`${server.url}/traces/${id}`);
+    await page.waitForSelector('[data-testid=span-tree] [role=treeitem]');
+    expect(await rowNames(page)).toEqual(['support-agent', 'plan', 'search_docs', 'rerank', 'pii-guard', 'answer']);
+    // Every row holds both its tree cell and its waterfall bar, so the two cannot drift apart.
+    const rows = await page.$$eval('[data-testid=span-tree] [role=treeitem]', (rs) =>
+      rs.map((r) => ({ kind: r.querySelector('.bar')!.className, hasTree: !!r.querySelector('.span-cell-tree .span-name') })),
+    );
+    expect(rows.every((r) => r.hasTree)).toBe(true);
+    expect(rows[1]!.kind).toContain('kind-generation');
+    expect(rows[2]!.kind).toContain('kind-tool');
+    // The root is selected by default; its input and output come from the observation endpoint.
+    await page.waitForSelector('[data-testid=payload-input] >> text=question');
+    expect(await page.innerText('[data-testid=payload-output]')).toContain('answer');
+
+    // A generation: its messages as chat, with the tool call.
+    const plan = api.observations.find((o) => o.name === 'plan')!;
+    await page.click(`[data-span-id="${plan.spanId}"]`);
+    await page.waitForURL(new RegExp(`span=${plan.spanId}`));
+    await page.waitForSelector('[data-testid=payload-input] .chat-message.role-system');
+    expect(await page.innerText('[data-testid=payload-input]')).toContain('You are a helpful support agent');
+    expect(await page.innerText('[data-testid=payload-output]')).toMatch(/tool call\s*search_docs/);
+    const facts = await page.innerText('[data-testid=span-facts]');
+    expect(facts).toContain(plan.model!);
+    expect(facts).toContain('Time to first token');
+    // The JSON view of the same payload.
+    await page.click('[data-testid=payload-input] button:has-text("JSON")');
+    await page.waitForSelector('[data-testid=payload-input] .json-tree');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('opens a deep link to a span, shows its error with the stack, and keeps the selection on reload', async () => {
+    const { page, context } = await openPage(browser);
+    const id = traceIds[3]!; // every 7th run from the 4th fails in search_docs
+    const api = await detail(id);
+    const failing = api.observations.find((o) => o.name === 'search_docs')!;
+    expect(failing.status).toBe('error');
+    await page.goto(`${server.url}/traces/${id}?span=${failing.spanId}`);
+    await page.waitForSelector('[data-testid=span-error]');
+    const text = await page.innerText('[data-testid=span-error]');
+    expect(text).toContain('RateLimitError');
+    expect(text).toContain('429 Too Many Requests');
+    expect(text).toMatch(/at .*ui-support/);
+    expect(await page.getAttribute(`[data-span-id="${failing.spanId}"]`, 'aria-selected')).toBe('true');
+    expect(await page.getAttribute(`[data-span-id="${failing.spanId}"]`, 'class')).toContain('status-error');
+    await page.reload();
+    await page.waitForSelector('[data-testid=span-error]');
+    expect(await page.getAttribute(`[data-span-id="${failing.spanId}"]`, 'aria-selected')).toBe('true');
+    await context.close();
+  });
+
+  it('navigates with the keyboard: down, enter, left to collapse, right to expand', async () => {
+    const { page, context } = await openPage(browser);
+    const id = traceIds[1]!;
+    const api = await detail(id);
+    await page.goto(`${server.url}/traces/${id}`);
+    await page.waitForSelector('[data-testid=span-tree] [role=treeitem]');
+    await page.focus('[data-testid=span-tree]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const second = api.observations.find((o) => o.name === 'search_docs')!;
+    await page.waitForURL(new RegExp(`span=${second.spanId}`));
+    await page.keyboard.press('ArrowLeft'); // a leaf: go to the parent
+    await page.keyboard.press('ArrowLeft'); // the root: collapse
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-tree] [role=treeitem]').length === 1);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-tree] [role=treeitem]').length === 6);
+    await context.close();
+  });
+
+  it('highlights the critical path the API computed', async () => {
+    const { page, context } = await openPage(browser);
+    const id = traceIds[2]!;
+    const api = await detail(id);
+    expect(api.criticalPath.length).toBeGreaterThan(0);
+    await page.goto(`${server.url}/traces/${id}`);
+    await page.waitForSelector('[data-testid=span-tree] [role=treeitem]');
+    expect(await page.locator('.span-row.critical').count()).toBe(0);
+    await page.check('[data-testid=critical-toggle]');
+    const critical = await page.$$eval('.span-row.critical', (rs) => rs.map((r) => r.getAttribute('data-span-id')));
+    const onPath = new Set([...api.criticalPath, ...api.observations.filter((o) => o.critical).map((o) => o.spanId)]);
+    expect(new Set(critical)).toEqual(onPath);
+    expect(await page.locator('.span-row.dimmed').count()).toBe(api.observations.length - onPath.size);
+    await context.close();
+  });
+
+  it('opens a 10,000-span trace quickly, renders only the rows in view, and scrolls to the end', async () => {
+    const { page, context, errors } = await openPage(browser);
+    const started = Date.now();
+    await page.goto(`${server.url}/traces/${largeId}`);
+    await page.waitForSelector('[data-testid=span-tree] [role=treeitem]');
+    const openMs = Date.now() - started;
+    expect(await page.innerText('.span-tree-header')).toContain('10,000 shown of 10,000');
+    const rendered = await page.locator('[data-testid=span-tree] [role=treeitem]').count();
+    expect(rendered).toBeLessThan(120);
+    expect(openMs).toBeLessThan(5_000);
+    // Jump to the end with the keyboard: the last span is rendered and selected on Enter.
+    await page.focus('[data-testid=span-tree]');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/span=/);
+    const selected = await page.$eval('[role=treeitem][aria-selected=true] .span-name', (e) => e.textContent);
+    expect(selected).toMatch(/^step-\d+$/);
+    expect(await page.locator('[data-testid=span-tree] [role=treeitem]').count()).toBeLessThan(120);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
