@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceDetail } from '@wisp/protocol';
+import type { Page as PwPage } from 'playwright-core';
 import type { TestServer } from '../../packages/server/src/testing/test-server.js';
 import { launchChromium, openPage, sdkFor, seedAgentTraces, seedLargeTrace, startUiServer, waitForTraces, type Browser } from './ui-support.js';
 
@@ -30,7 +31,7 @@ describe('trace detail', () => {
   });
 
   const detail = async (id: string) => (await (await fetch(`${server.url}/api/v1/traces/${id}`)).json()) as TraceDetail;
-  const rowNames = (page: import('playwright-core').Page) =>
+  const rowNames = (page: PwPage) =>
     page.$$eval('[data-testid=span-tree] [role=treeitem]', (rows) => rows.map((r) => r.querySelector('.span-name')?.textContent));
 
   it('shows the tree and the waterfall in the same rows, and the panel shows input and output', async () => {
