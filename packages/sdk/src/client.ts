@@ -4,7 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ObservationKind, SpanEvent } from '@wisp/protocol';
-import { OBSERVATION_KINDS } from '@wisp/protocol';
+import { DEFAULT_LIMITS, OBSERVATION_KINDS } from '@wisp/protocol';
 import { monotonicNow, roundMicros, wallAnchor } from './clock.js';
 import type { DiagnosticCode } from './diagnostics.js';
 import { Diagnostics } from './diagnostics.js';
@@ -59,6 +59,8 @@ export interface ActiveSpanOptions extends SpanOptions {
 }
 
 const KINDS = new Set<unknown>(OBSERVATION_KINDS);
+/** The collector's limit on names (`DEFAULT_LIMITS.maxNameLength`). */
+const MAX_NAME_LENGTH = DEFAULT_LIMITS.maxNameLength;
 const EMPTY_FLUSH: FlushResult = Object.freeze({ done: true, remaining: 0, elapsedMs: 0 });
 
 /**
@@ -293,7 +295,8 @@ export class Wisp {
     trace: TraceOptions | undefined,
     emitStart = true,
   ): Span {
-    const name = typeof rawName === 'string' && rawName !== '' ? rawName : this.badName(rawName);
+    let name = typeof rawName === 'string' && rawName !== '' ? rawName : this.badName(rawName);
+    if (name.length > MAX_NAME_LENGTH) name = name.slice(0, MAX_NAME_LENGTH);
     const kind = KINDS.has(rawKind) ? (rawKind as ObservationKind) : this.badKind(rawKind);
     if (this.isShutDown) this.report('client_shut_down', `span "${name}" started on a shut-down client; it will be dropped`);
     let localParent: Span | undefined;

@@ -25,6 +25,24 @@ export interface SpanRecorder {
 
 /** Fixed overhead of a span event on the wire, in bytes (ids, times, field names). */
 const EVENT_BASE_BYTES = 220;
+/** The collector's limits on name-like strings and tags (`DEFAULT_LIMITS`). */
+const MAX_NAME = 1000;
+const MAX_TAGS = 100;
+
+/** A copy of trace attributes with a fixed shape. */
+function copyTrace(t: TraceAttributes): TraceAttributes {
+  return {
+    name: t.name,
+    userId: t.userId,
+    sessionId: t.sessionId,
+    tags: t.tags,
+    metadata: t.metadata,
+    release: t.release,
+    environment: t.environment,
+    input: t.input,
+    output: t.output,
+  };
+}
 
 export class Span implements SpanContext {
   readonly traceId: string;
@@ -244,30 +262,39 @@ export class Span implements SpanContext {
 
   /** @internal The small event enqueued when the span starts. */
   emitStart(): void {
+    // Every event literal has the same fields in the same order (absent ones undefined, which JSON
+    // and the queue's merge skip): one hidden class, so building it stays cheap.
+    const t = this.traceAttrs;
+    const input = this.input;
     const e: SpanEvent = {
       type: 'span',
       phase: 'start',
       traceId: this.traceId,
       spanId: this.spanId,
+      parentId: this.parentId,
       time: this.startTime,
       name: this.name,
       kind: this.kind,
       startTime: this.startTime,
+      endTime: undefined,
       status: 'running',
+      level: undefined,
+      statusMessage: undefined,
+      error: undefined,
+      input: input?.value,
+      output: undefined,
+      metadata: undefined,
+      provider: this.provider,
+      model: this.model,
+      modelParameters: undefined,
+      usage: undefined,
+      cost: undefined,
+      completionStartTime: undefined,
+      stream: undefined,
+      trace: t === undefined ? undefined : copyTrace(t),
       service: this.recorder.serviceName,
     };
-    let bytes = EVENT_BASE_BYTES + this.name.length;
-    if (this.parentId !== undefined) e.parentId = this.parentId;
-    if (this.input !== undefined) {
-      e.input = this.input.value;
-      bytes += this.input.bytes;
-    }
-    if (this.model !== undefined) e.model = this.model;
-    if (this.provider !== undefined) e.provider = this.provider;
-    if (this.traceAttrs !== undefined) {
-      e.trace = { ...this.traceAttrs };
-      bytes += this.traceBytes;
-    }
+    const bytes = EVENT_BASE_BYTES + this.name.length + (input?.bytes ?? 0) + (t === undefined ? 0 : this.traceBytes);
     this.recorder.emit(e, bytes);
   }
 
@@ -277,65 +304,55 @@ export class Span implements SpanContext {
   }
 
   private emitEnd(endTime: number): void {
+    const { input, output, metadata, modelParameters, error, statusMessage } = this;
+    let t = this.traceAttrs;
+    let bytes = EVENT_BASE_BYTES + this.name.length + this.traceBytes;
+    if (t !== undefined && this.isRoot && ((t.input === undefined && input !== undefined) || (t.output === undefined && output !== undefined))) {
+      // A trace's input and output default to its root's: the same snapshot, no second copy.
+      t = copyTrace(t);
+      if (t.input === undefined && input !== undefined) {
+        t.input = input.value;
+        bytes += input.bytes;
+      }
+      if (t.output === undefined && output !== undefined) {
+        t.output = output.value;
+        bytes += output.bytes;
+      }
+    }
+    if (input !== undefined) bytes += input.bytes;
+    if (output !== undefined) bytes += output.bytes;
+    if (metadata !== undefined) bytes += metadata.bytes;
+    if (modelParameters !== undefined) bytes += modelParameters.bytes;
+    if (statusMessage !== undefined) bytes += statusMessage.length;
+    if (error !== undefined) bytes += error.message.length + (error.stack?.length ?? 0) + error.type.length + 40;
     const e: SpanEvent = {
       type: 'span',
       phase: 'end',
       traceId: this.traceId,
       spanId: this.spanId,
+      parentId: this.parentId,
       time: endTime,
       name: this.name,
       kind: this.kind,
       startTime: this.startTime,
       endTime,
       status: this.status ?? 'ok',
+      level: this.level,
+      statusMessage,
+      error,
+      input: input?.value,
+      output: output?.value,
+      metadata: metadata?.value as Record<string, unknown> | undefined,
+      provider: this.provider,
+      model: this.model,
+      modelParameters: modelParameters?.value as Record<string, unknown> | undefined,
+      usage: this.usage,
+      cost: this.cost,
+      completionStartTime: this.completionStartTime,
+      stream: this.stream,
+      trace: t,
       service: this.recorder.serviceName,
     };
-    let bytes = EVENT_BASE_BYTES + this.name.length;
-    if (this.parentId !== undefined) e.parentId = this.parentId;
-    if (this.level !== undefined) e.level = this.level;
-    if (this.statusMessage !== undefined) {
-      e.statusMessage = this.statusMessage;
-      bytes += this.statusMessage.length;
-    }
-    if (this.error !== undefined) {
-      e.error = this.error;
-      bytes += this.error.message.length + (this.error.stack?.length ?? 0) + this.error.type.length + 40;
-    }
-    if (this.input !== undefined) {
-      e.input = this.input.value;
-      bytes += this.input.bytes;
-    }
-    if (this.output !== undefined) {
-      e.output = this.output.value;
-      bytes += this.output.bytes;
-    }
-    if (this.metadata !== undefined) {
-      e.metadata = this.metadata.value as Record<string, unknown>;
-      bytes += this.metadata.bytes;
-    }
-    if (this.provider !== undefined) e.provider = this.provider;
-    if (this.model !== undefined) e.model = this.model;
-    if (this.modelParameters !== undefined) {
-      e.modelParameters = this.modelParameters.value as Record<string, unknown>;
-      bytes += this.modelParameters.bytes;
-    }
-    if (this.usage !== undefined) e.usage = this.usage;
-    if (this.cost !== undefined) e.cost = this.cost;
-    if (this.completionStartTime !== undefined) e.completionStartTime = this.completionStartTime;
-    if (this.stream !== undefined) e.stream = this.stream;
-    if (this.traceAttrs !== undefined) {
-      const t = (e.trace = { ...this.traceAttrs });
-      bytes += this.traceBytes;
-      // A trace's input and output default to its root's: same snapshot, no second copy.
-      if (this.isRoot && t.input === undefined && this.input !== undefined) {
-        t.input = this.input.value;
-        bytes += this.input.bytes;
-      }
-      if (this.isRoot && t.output === undefined && this.output !== undefined) {
-        t.output = this.output.value;
-        bytes += this.output.bytes;
-      }
-    }
     this.recorder.emit(e, bytes);
   }
 
@@ -345,7 +362,7 @@ export class Span implements SpanContext {
       return;
     }
     if (a.name !== undefined) {
-      if (typeof a.name === 'string' && a.name !== '') this.name = a.name;
+      if (typeof a.name === 'string' && a.name !== '') this.name = a.name.slice(0, MAX_NAME);
       else this.recorder.report('invalid_argument', `span "${this.name}": name must be a non-empty string`);
     }
     if (a.input !== undefined) this.input = this.recorder.capture(a.input, 'input', this);
@@ -386,33 +403,49 @@ export class Span implements SpanContext {
   }
 
   private mergeTrace(a: TraceAttributesInput): void {
-    const t = (this.traceAttrs ??= {});
-    for (const key of ['name', 'userId', 'sessionId', 'release', 'environment'] as const) {
-      const v = a[key];
-      if (v === undefined) continue;
-      if (typeof v === 'string') {
-        t[key] = v;
-        this.traceBytes += v.length + key.length + 6;
-      } else {
-        this.recorder.report('invalid_argument', `trace ${key} must be a string, got ${typeof v}`);
-      }
-    }
+    const t = (this.traceAttrs ??= copyTrace({}));
+    if (a.name !== undefined) t.name = this.traceText('name', a.name, t.name);
+    if (a.userId !== undefined) t.userId = this.traceText('userId', a.userId, t.userId);
+    if (a.sessionId !== undefined) t.sessionId = this.traceText('sessionId', a.sessionId, t.sessionId);
+    if (a.release !== undefined) t.release = this.traceText('release', a.release, t.release);
+    if (a.environment !== undefined) t.environment = this.traceText('environment', a.environment, t.environment);
     if (a.tags !== undefined) {
       if (Array.isArray(a.tags)) {
-        const tags = a.tags.filter((x): x is string => typeof x === 'string');
-        t.tags = [...new Set([...(t.tags ?? []), ...tags])];
-        this.traceBytes += tags.reduce((n, s) => n + s.length + 3, 8);
+        const tags = a.tags.filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, MAX_NAME));
+        t.tags = [...new Set([...(t.tags ?? []), ...tags])].slice(0, MAX_TAGS);
+        this.traceBytes += tags.reduce((n, x) => n + x.length + 3, 8);
       } else {
         this.recorder.report('invalid_argument', 'trace tags must be an array of strings');
       }
     }
-    for (const [key, field] of [['metadata', 'trace.metadata'], ['input', 'trace.input'], ['output', 'trace.output']] as const) {
-      if (a[key] === undefined) continue;
-      const snap = this.recorder.capture(a[key], field, this);
-      if (key === 'metadata') t.metadata = { ...(t.metadata ?? {}), ...(snap.value as Record<string, unknown>) };
-      else t[key] = snap.value;
+    if (a.metadata !== undefined) {
+      if (a.metadata === null || typeof a.metadata !== 'object' || Array.isArray(a.metadata)) {
+        this.recorder.report('invalid_argument', 'trace metadata must be an object');
+      } else {
+        const snap = this.recorder.capture(a.metadata, 'trace.metadata', this);
+        t.metadata = { ...(t.metadata ?? {}), ...(snap.value as Record<string, unknown>) };
+        this.traceBytes += snap.bytes;
+      }
+    }
+    if (a.input !== undefined) {
+      const snap = this.recorder.capture(a.input, 'trace.input', this);
+      t.input = snap.value;
       this.traceBytes += snap.bytes;
     }
+    if (a.output !== undefined) {
+      const snap = this.recorder.capture(a.output, 'trace.output', this);
+      t.output = snap.value;
+      this.traceBytes += snap.bytes;
+    }
+  }
+
+  private traceText(key: string, v: unknown, previous: string | undefined): string | undefined {
+    if (typeof v === 'string') {
+      this.traceBytes += Math.min(v.length, MAX_NAME) + key.length + 6;
+      return v.length > MAX_NAME ? v.slice(0, MAX_NAME) : v;
+    }
+    this.recorder.report('invalid_argument', `trace ${key} must be a string, got ${v === null ? 'null' : typeof v}`);
+    return previous;
   }
 
   private setErrorUnchecked(err: unknown): void {
@@ -431,7 +464,7 @@ export class Span implements SpanContext {
   }
 
   private text(field: string, v: unknown, previous: string | undefined): string | undefined {
-    if (typeof v === 'string') return v.length > 1000 ? v.slice(0, 1000) : v;
+    if (typeof v === 'string') return v.length > MAX_NAME ? v.slice(0, MAX_NAME) : v;
     return this.invalid(field, previous);
   }
 
