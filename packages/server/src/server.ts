@@ -136,7 +136,14 @@ export async function createWispServer(input: WispConfigInput = {}, deps: WispSe
       (closing ??= (async () => {
         open = false;
         // Stop accepting first; requests in flight still complete because the queue keeps committing.
-        await app.close();
+        // Keep-alive connections that turn idle after the close began would otherwise hold it open
+        // until their keep-alive timeout, so they are closed as they go idle.
+        const reaper = setInterval(() => app.server.closeIdleConnections(), 25);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(reaper);
+        }
         await queue.close();
         await jobs.stop();
         await store.close();

@@ -141,10 +141,6 @@ export class WriteQueue {
           // Find the culprit: commit each request alone, so one bad request cannot fail the others.
           for (const one of batch) await this.commit([one]);
         }
-        for (const p of batch) {
-          this.queuedEvents -= p.events;
-          this.queuedBytes -= p.bytes;
-        }
       }
     } finally {
       this.flushing = false;
@@ -165,6 +161,7 @@ export class WriteQueue {
       this.storeFailing = true;
       this.deps.onError(err);
       if (batch.length === 1) {
+        this.release(batch[0]!);
         batch[0]!.reject(
           new WispError('WISP_ERR_UNAVAILABLE', 'The store could not commit this batch; retry later', {
             retryAfterSeconds: RETRY_AFTER_UNAVAILABLE_S,
@@ -179,8 +176,17 @@ export class WriteQueue {
     metrics.commitLatency.observe((performance.now() - started) / 1000);
     metrics.commitBatchRequests.observe(batch.length);
     metrics.commitBatchEvents.observe(batch.reduce((n, p) => n + p.events, 0));
-    for (const p of batch) p.resolve();
+    for (const p of batch) {
+      this.release(p);
+      p.resolve();
+    }
     this.deps.onCommit(writes);
     return true;
+  }
+
+  /** Frees the queue space of a settled request (before its promise settles, so callers see it). */
+  private release(p: PendingWrite): void {
+    this.queuedEvents -= p.events;
+    this.queuedBytes -= p.bytes;
   }
 }

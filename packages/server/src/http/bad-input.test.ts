@@ -1,0 +1,189 @@
+/**
+ * The bad-input table: each bad request gets its 4xx (never a 5xx) with a code from the registry and
+ * a message saying what is wrong; the next good request is accepted; and in the end exactly the
+ * good events are stored.
+ */
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '@wisp/protocol';
+import { post, startTestServer, testSpan, type TestServer } from '../testing/test-server.js';
+import { RecordingStore } from '../testing/recording-store.js';
+
+let server: TestServer;
+let store: RecordingStore;
+const good: string[] = [];
+
+beforeAll(async () => {
+  store = new RecordingStore();
+  server = await startTestServer({}, { store });
+});
+afterAll(() => server.dispose());
+
+const ingest = (body: unknown, opts?: Parameters<typeof post>[2]) => post(`${server.url}/v1/ingest`, body, opts);
+
+async function sendGood(): Promise<void> {
+  const span = testSpan();
+  const res = await ingest({ events: [span] });
+  expect(res.status).toBe(200);
+  expect(res.json).toEqual({ accepted: 1, rejected: 0, errors: [] });
+  good.push(`${span.traceId}:${span.spanId}`);
+}
+
+interface WholeRequestCase {
+  name: string;
+  send: () => ReturnType<typeof post>;
+  status: number;
+  code: string;
+  message: RegExp;
+}
+
+const deep = (n: number) => '{"events":[' + '['.repeat(n) + ']'.repeat(n) + ']}';
+
+const wholeRequestCases: WholeRequestCase[] = [
+  { name: 'malformed JSON', send: () => ingest('{"events": [ {"type": '), status: 400, code: 'WISP_ERR_BAD_JSON', message: /not valid JSON/ },
+  { name: 'empty body', send: () => ingest(''), status: 400, code: 'WISP_ERR_BAD_JSON', message: /empty/ },
+  { name: 'wrong content type', send: () => ingest('{"events":[]}', { contentType: 'text/plain' }), status: 415, code: 'WISP_ERR_UNSUPPORTED_MEDIA_TYPE', message: /text\/plain/ },
+  {
+    name: 'unknown content encoding',
+    send: () => ingest('{"events":[]}', { headers: { 'content-encoding': 'zstd' } }),
+    status: 415,
+    code: 'WISP_ERR_UNSUPPORTED_MEDIA_TYPE',
+    message: /zstd/,
+  },
+  {
+    name: 'broken gzip',
+    send: () => ingest(Buffer.from('definitely not gzip'), { headers: { 'content-encoding': 'gzip' } }),
+    status: 400,
+    code: 'WISP_ERR_BAD_GZIP',
+    message: /gzip/,
+  },
+  {
+    // 1 GiB of zeros compresses to about 1 MiB: refused by ratio long before it is inflated.
+    name: 'gzip bomb',
+    send: () => ingest(gzipSync(Buffer.alloc(256 * 1024 * 1024)), { headers: { 'content-encoding': 'gzip' } }),
+    status: 413,
+    code: 'WISP_ERR_BODY_TOO_LARGE',
+    message: /compress/,
+  },
+  {
+    name: 'oversized body',
+    send: () => ingest('{"events":[' + ' '.repeat(DEFAULT_LIMITS.maxRequestBytes) + ']}'),
+    status: 413,
+    code: 'WISP_ERR_BODY_TOO_LARGE',
+    message: /larger than the limit/,
+  },
+  { name: 'nesting 10,000 deep', send: () => ingest(deep(10_000)), status: 400, code: 'WISP_ERR_BAD_JSON', message: /deeper than the limit of 64/ },
+  { name: 'nesting 65 deep', send: () => ingest(deep(63)), status: 400, code: 'WISP_ERR_BAD_JSON', message: /deeper/ },
+  { name: 'not a batch (array)', send: () => ingest([testSpan()]), status: 422, code: 'WISP_ERR_INVALID_BATCH', message: /"events"/ },
+  { name: 'not a batch (events not an array)', send: () => ingest({ events: {} }), status: 422, code: 'WISP_ERR_INVALID_BATCH', message: /"events"/ },
+  { name: 'JSON null', send: () => ingest('null'), status: 422, code: 'WISP_ERR_INVALID_BATCH', message: /"events"/ },
+  {
+    name: 'too many events',
+    send: () => ingest({ events: Array.from({ length: DEFAULT_LIMITS.maxEventsPerRequest + 1 }, () => ({})) }),
+    status: 413,
+    code: 'WISP_ERR_BODY_TOO_LARGE',
+    message: /Split it/,
+  },
+  {
+    name: 'an API key in the query string',
+    send: () => post(`${server.url}/v1/ingest?api_key=wisp_abc`, { events: [] }),
+    status: 401,
+    code: 'WISP_ERR_UNAUTHORIZED',
+    message: /query string/,
+  },
+];
+
+describe('bad requests are refused as a whole with a clear 4xx', () => {
+  for (const c of wholeRequestCases) {
+    it(c.name, async () => {
+      const res = await c.send();
+      expect(res.status).toBe(c.status);
+      expect(res.json?.error?.code).toBe(c.code);
+      expect(res.json?.error?.message).toMatch(c.message);
+      await sendGood();
+    });
+  }
+});
+
+const now = Date.now();
+type EventCase = [name: string, event: unknown, message: RegExp];
+const eventCases: EventCase[] = [
+  ['not an object', 42, /must be an object/],
+  ['unknown type', { ...testSpan(), type: 'log' }, /type: must be/],
+  ['trace id too short', testSpan({ traceId: 'abc' }), /traceId: must be 32 lowercase hex/],
+  ['trace id upper case', testSpan({ traceId: 'A'.repeat(32) }), /traceId: must be 32 lowercase hex/],
+  ['trace id all zeros', testSpan({ traceId: '0'.repeat(32) }), /traceId: must not be all zeros/],
+  ['span id all zeros', testSpan({ spanId: '0'.repeat(16) }), /spanId: must not be all zeros/],
+  ['span id not hex', testSpan({ spanId: 'zzzzzzzzzzzzzzzz' }), /spanId: must be 16 lowercase hex/],
+  ['parent id all zeros', testSpan({ parentId: '0'.repeat(16) }), /parentId: must not be all zeros/],
+  ['negative timestamp', testSpan({ startTime: -1 }), /startTime: -1 is outside/],
+  ['NaN as a string', { ...testSpan(), startTime: 'NaN' }, /startTime: must be a finite number/],
+  ['null where a number is required', { ...testSpan(), time: null }, /time: must be a finite number/],
+  ['year 9999', testSpan({ endTime: Date.UTC(9999, 0, 1) }), /endTime: .* is outside/],
+  ['beyond 2^53', { ...testSpan(), time: 2 ** 53 + 2 }, /time: .* is outside/],
+  ['time in nanoseconds', testSpan({ time: now * 1e6 }), /time: .* is outside/],
+  ['end before start', testSpan({ startTime: now, endTime: now - 1000 }), /endTime: .* is before startTime/],
+  ['unknown kind', { ...testSpan(), kind: 'banana' }, /kind: must be one of/],
+  ['collector-only status', { ...testSpan(), status: 'abandoned' }, /status: must be one of running, ok, error/],
+  ['10,000 attributes', testSpan({ metadata: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) }), /metadata: more than 1000 attributes/],
+  ['name too long', testSpan({ name: 'x'.repeat(1001) }), /name: longer than 1000 characters/],
+  ['too many tags', testSpan({ trace: { tags: Array.from({ length: 101 }, (_, i) => `t${i}`) } }), /trace.tags: more than 100 tags/],
+  ['tag not a string', { ...testSpan(), trace: { tags: [1] } }, /trace.tags\[0\]: must be a string/],
+  ['negative token count', testSpan({ usage: { input: -5 } }), /usage.input: must be a finite non-negative number/],
+  ['cost as a string', { ...testSpan(), cost: '0.1' }, /cost: must be a finite non-negative number/],
+];
+
+describe('bad events are rejected one by one (207) and the good ones stored', () => {
+  it.each(eventCases)('%s', async (_name, event, message) => {
+    const ok = testSpan();
+    const res = await ingest({ events: [ok, event] });
+    expect(res.status).toBe(207);
+    expect(res.json.accepted).toBe(1);
+    expect(res.json.rejected).toBe(1);
+    expect(res.json.errors).toHaveLength(1);
+    expect(res.json.errors[0].index).toBe(1);
+    expect(res.json.errors[0].code).toBe('WISP_ERR_INVALID_EVENT');
+    expect(res.json.errors[0].message).toMatch(message);
+    good.push(`${ok.traceId}:${ok.spanId}`);
+    await sendGood();
+  });
+
+  it('an event over the per-event size limit is rejected alone', async () => {
+    const small = await startTestServer({ limits: { maxEventBytes: 10_000 } }, { store: new RecordingStore() });
+    try {
+      const res = await post(`${small.url}/v1/ingest`, { events: [testSpan({ input: 'x'.repeat(20_000) }), testSpan()] });
+      expect(res.status).toBe(207);
+      expect(res.json.errors[0]).toMatchObject({ index: 0, code: 'WISP_ERR_EVENT_TOO_LARGE' });
+      expect(res.json.accepted).toBe(1);
+    } finally {
+      await small.dispose();
+    }
+  });
+});
+
+describe('prototype keys', () => {
+  it('__proto__, constructor and prototype keys are dropped and never pollute prototypes', async () => {
+    const span = testSpan();
+    const raw = JSON.stringify({ events: [{ ...span, metadata: { ok: 1, PLACEHOLDER: 1 }, input: { nested: { PLACEHOLDER2: 1 } } }] })
+      .replace('"PLACEHOLDER"', '"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted2":"yes"}},"x"')
+      .replace('"PLACEHOLDER2"', '"__pro\\u0074o__":{"polluted3":"yes"},"y"');
+    const res = await ingest(raw);
+    expect(res.status).toBe(200);
+    good.push(`${span.traceId}:${span.spanId}`);
+    const stored = store.spans.find((s) => s.spanId === span.spanId)!;
+    expect(Object.keys(stored.metadata!)).toEqual(['ok', 'x']);
+    expect(Object.keys((stored.input as { nested: object }).nested)).toEqual(['y']);
+    const probe = {} as Record<string, unknown>;
+    expect(probe.polluted).toBeUndefined();
+    expect(probe.polluted2).toBeUndefined();
+    expect(probe.polluted3).toBeUndefined();
+  });
+});
+
+describe('after all of the above', () => {
+  it('exactly the good events were stored, each once', () => {
+    const stored = store.spans.map((s) => `${s.traceId}:${s.spanId}`);
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(stored.sort()).toEqual([...good].sort());
+  });
+});
