@@ -1,0 +1,381 @@
+/**
+ * Rollup deltas of one write, accumulated in memory and applied once per rollup row at commit.
+ *
+ * A span contributes when it has ended (ok or error), to the bucket of its start time. A write
+ * subtracts the span's previous contribution (computed from the row as it was stored) and adds
+ * the new one, so a re-delivered end adds nothing and a correction replaces its contribution.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  addValue,
+  decodeHistogram,
+  emptyHistogram,
+  encodeHistogram,
+  histogramCount,
+  mergeInto,
+  type Histogram,
+} from '../../metrics/histogram.js';
+import { ROLLUP_RESOLUTIONS } from './schema.js';
+import { durationOf, ttftOf, type SpanState } from './span-merge.js';
+
+/** The dimensions and values one ended span adds to the rollups. */
+export interface Contribution {
+  kind: string;
+  name: string;
+  provider: string;
+  model: string;
+  environment: string;
+  release: string;
+  userId: string;
+  time: number;
+  error: boolean;
+  latency: number | null;
+  ttft: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  cost: number;
+  errorType: string | null;
+  errorMessage: string | null;
+  endTime: number;
+  traceId: string;
+}
+
+/** Trace dimensions stamped on a span when it is written. */
+export interface SpanDims {
+  userId: string | null;
+  environment: string | null;
+  release: string | null;
+}
+
+export function contributionOf(s: SpanState, dims: SpanDims, traceId: string): Contribution | null {
+  if (s.status !== 'ok' && s.status !== 'error') return null;
+  const time = s.startTime ?? s.endTime;
+  if (time === null) return null;
+  const u = s.usage === null ? null : (JSON.parse(s.usage) as Record<string, number | undefined>);
+  const input = u?.input ?? 0;
+  const output = u?.output ?? 0;
+  return {
+    kind: s.kind,
+    name: s.name ?? '',
+    provider: s.provider ?? '',
+    model: s.model ?? '',
+    environment: dims.environment ?? '',
+    release: dims.release ?? '',
+    userId: dims.userId ?? '',
+    time,
+    error: s.status === 'error',
+    latency: durationOf(s),
+    ttft: ttftOf(s),
+    inputTokens: input,
+    outputTokens: output,
+    cacheReadTokens: u?.cacheRead ?? 0,
+    cacheWriteTokens: u?.cacheWrite ?? 0,
+    reasoningTokens: u?.reasoning ?? 0,
+    totalTokens: u ? (u.total ?? input + output) : 0,
+    cost: s.cost ?? 0,
+    errorType: s.status === 'error' ? (s.errorType ?? 'error') : null,
+    errorMessage: s.errorMessage,
+    endTime: s.endTime ?? time,
+    traceId,
+  };
+}
+
+/** Whether two contributions are identical (then nothing needs to change). */
+export function sameContribution(a: Contribution | null, b: Contribution | null): boolean {
+  if (a === null || b === null) return a === b;
+  for (const k of Object.keys(a) as Array<keyof Contribution>) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+interface SeriesDelta {
+  projectId: string;
+  resolution: number;
+  bucket: number;
+  seriesKey: string;
+  dims: [string, string, string, string, string, string];
+  count: number;
+  errorCount: number;
+  latencyCount: number;
+  latencySum: number;
+  latencyMin: number | null;
+  latencyMax: number | null;
+  latency: Histogram;
+  ttftCount: number;
+  ttftSum: number;
+  ttft: Histogram;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  cost: number;
+}
+
+interface UserDelta {
+  projectId: string;
+  resolution: number;
+  bucket: number;
+  userId: string;
+  count: number;
+  errorCount: number;
+  latencySum: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cost: number;
+}
+
+interface ErrorDelta {
+  projectId: string;
+  resolution: number;
+  bucket: number;
+  seriesKey: string;
+  dims: SeriesDelta['dims'];
+  errorType: string;
+  count: number;
+  lastSeen: number;
+  sampleMessage: string | null;
+  sampleTraceId: string | null;
+}
+
+interface RollupRow {
+  count: number;
+  error_count: number;
+  latency_count: number;
+  latency_sum: number;
+  latency_min: number | null;
+  latency_max: number | null;
+  latency_hist: Buffer | null;
+  ttft_count: number;
+  ttft_sum: number;
+  ttft_hist: Buffer | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  total_tokens: number;
+  cost: number;
+}
+
+/** Prepared statements and the series id cache, shared by every write of a store. */
+export class RollupWriter {
+  private readonly seriesIds = new Map<string, number>();
+  private readonly selectSeries: Statement<[string, string, string, string, string, string, string], { id: number }>;
+  private readonly insertSeries: Statement<[string, string, string, string, string, string, string]>;
+  private readonly selectRollup: Statement<[string, number, number, number], RollupRow>;
+  private readonly upsertRollup: Statement<unknown[]>;
+  private readonly deleteRollup: Statement<[string, number, number, number]>;
+  private readonly upsertUser: Statement<unknown[]>;
+  private readonly deleteEmptyUser: Statement<[string, number, number, string]>;
+  private readonly upsertError: Statement<unknown[]>;
+  private readonly deleteEmptyError: Statement<[string, number, number, number, string]>;
+
+  constructor(db: Database) {
+    this.selectSeries = db.prepare(
+      `SELECT id FROM rollup_series WHERE project_id = ? AND kind = ? AND name = ? AND provider = ?
+       AND model = ? AND environment = ? AND release = ?`,
+    );
+    this.insertSeries = db.prepare(
+      `INSERT INTO rollup_series (project_id, kind, name, provider, model, environment, release) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectRollup = db.prepare(
+      `SELECT count, error_count, latency_count, latency_sum, latency_min, latency_max, latency_hist, ttft_count, ttft_sum,
+       ttft_hist, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
+       FROM rollups WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ?`,
+    );
+    this.upsertRollup = db.prepare(
+      `INSERT OR REPLACE INTO rollups (project_id, resolution, bucket, series_id, count, error_count, latency_count,
+       latency_sum, latency_min, latency_max, latency_hist, ttft_count, ttft_sum, ttft_hist, input_tokens, output_tokens,
+       cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.deleteRollup = db.prepare('DELETE FROM rollups WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ?');
+    this.upsertUser = db.prepare(
+      `INSERT INTO rollups_user (project_id, resolution, bucket, user_id, count, error_count, latency_sum, input_tokens,
+       output_tokens, total_tokens, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, resolution, bucket, user_id) DO UPDATE SET
+         count = count + excluded.count, error_count = error_count + excluded.error_count,
+         latency_sum = latency_sum + excluded.latency_sum, input_tokens = input_tokens + excluded.input_tokens,
+         output_tokens = output_tokens + excluded.output_tokens, total_tokens = total_tokens + excluded.total_tokens,
+         cost = cost + excluded.cost`,
+    );
+    this.deleteEmptyUser = db.prepare(
+      'DELETE FROM rollups_user WHERE project_id = ? AND resolution = ? AND bucket = ? AND user_id = ? AND count <= 0',
+    );
+    this.upsertError = db.prepare(
+      `INSERT INTO rollups_error (project_id, resolution, bucket, series_id, error_type, count, last_seen, sample_message,
+       sample_trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, resolution, bucket, series_id, error_type) DO UPDATE SET
+         count = count + excluded.count,
+         sample_message = CASE WHEN excluded.last_seen >= last_seen THEN excluded.sample_message ELSE sample_message END,
+         sample_trace_id = CASE WHEN excluded.last_seen >= last_seen THEN excluded.sample_trace_id ELSE sample_trace_id END,
+         last_seen = max(last_seen, excluded.last_seen)`,
+    );
+    this.deleteEmptyError = db.prepare(
+      `DELETE FROM rollups_error WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ? AND error_type = ?
+       AND count <= 0`,
+    );
+  }
+
+  /** Forgets cached series ids (after a rollback the ids inserted by it are gone). */
+  resetCache(): void {
+    this.seriesIds.clear();
+  }
+
+  seriesId(projectId: string, dims: SeriesDelta['dims'], key: string): number {
+    const cacheKey = projectId + '\u0000' + key;
+    let id = this.seriesIds.get(cacheKey);
+    if (id !== undefined) return id;
+    id = this.selectSeries.get(projectId, ...dims)?.id;
+    if (id === undefined) id = Number(this.insertSeries.run(projectId, ...dims).lastInsertRowid);
+    this.seriesIds.set(cacheKey, id);
+    return id;
+  }
+
+  /** Applies the accumulated deltas. Runs inside the write transaction. */
+  apply(acc: RollupAccumulator): void {
+    for (const d of acc.series.values()) this.applySeries(d);
+    for (const d of acc.users.values()) {
+      if (d.count === 0 && d.cost === 0 && d.totalTokens === 0 && d.latencySum === 0 && d.errorCount === 0) continue;
+      this.upsertUser.run(d.projectId, d.resolution, d.bucket, d.userId, d.count, d.errorCount, d.latencySum,
+        d.inputTokens, d.outputTokens, d.totalTokens, d.cost);
+      if (d.count < 0) this.deleteEmptyUser.run(d.projectId, d.resolution, d.bucket, d.userId);
+    }
+    for (const d of acc.errors.values()) {
+      if (d.count === 0) continue;
+      const id = this.seriesId(d.projectId, d.dims, d.seriesKey);
+      this.upsertError.run(d.projectId, d.resolution, d.bucket, id, d.errorType, d.count, d.lastSeen, d.sampleMessage,
+        d.sampleTraceId);
+      if (d.count < 0) this.deleteEmptyError.run(d.projectId, d.resolution, d.bucket, id, d.errorType);
+    }
+  }
+
+  private applySeries(d: SeriesDelta): void {
+    if (d.count === 0 && d.latencyCount === 0 && d.ttftCount === 0 && d.cost === 0 && d.totalTokens === 0 &&
+      d.errorCount === 0 && d.latency.buckets.size === 0 && d.ttft.buckets.size === 0 && d.latencySum === 0) return;
+    const id = this.seriesId(d.projectId, d.dims, d.seriesKey);
+    const row = this.selectRollup.get(d.projectId, d.resolution, d.bucket, id);
+    const latency = decodeHistogram(row?.latency_hist);
+    mergeInto(latency, d.latency);
+    const ttft = decodeHistogram(row?.ttft_hist);
+    mergeInto(ttft, d.ttft);
+    const count = (row?.count ?? 0) + d.count;
+    if (count <= 0) {
+      if (row) this.deleteRollup.run(d.projectId, d.resolution, d.bucket, id);
+      return;
+    }
+    const latencyCount = (row?.latency_count ?? 0) + d.latencyCount;
+    this.upsertRollup.run(
+      d.projectId, d.resolution, d.bucket, id,
+      count,
+      (row?.error_count ?? 0) + d.errorCount,
+      latencyCount,
+      latencyCount === 0 ? 0 : (row?.latency_sum ?? 0) + d.latencySum,
+      minOf(row?.latency_min ?? null, d.latencyMin),
+      maxOf(row?.latency_max ?? null, d.latencyMax),
+      histogramCount(latency) > 0 ? encodeHistogram(latency) : null,
+      (row?.ttft_count ?? 0) + d.ttftCount,
+      (row?.ttft_count ?? 0) + d.ttftCount === 0 ? 0 : (row?.ttft_sum ?? 0) + d.ttftSum,
+      histogramCount(ttft) > 0 ? encodeHistogram(ttft) : null,
+      (row?.input_tokens ?? 0) + d.inputTokens,
+      (row?.output_tokens ?? 0) + d.outputTokens,
+      (row?.cache_read_tokens ?? 0) + d.cacheReadTokens,
+      (row?.cache_write_tokens ?? 0) + d.cacheWriteTokens,
+      (row?.reasoning_tokens ?? 0) + d.reasoningTokens,
+      (row?.total_tokens ?? 0) + d.totalTokens,
+      (row?.cost ?? 0) + d.cost,
+    );
+  }
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+/** Deltas of one write, keyed by rollup row. */
+export class RollupAccumulator {
+  readonly series = new Map<string, SeriesDelta>();
+  readonly users = new Map<string, UserDelta>();
+  readonly errors = new Map<string, ErrorDelta>();
+
+  /** Adds (sign 1) or removes (sign -1) one span's contribution. */
+  add(projectId: string, c: Contribution, sign: 1 | -1): void {
+    const dims: SeriesDelta['dims'] = [c.kind, c.name, c.provider, c.model, c.environment, c.release];
+    const seriesKey = dims.join('\u0000');
+    for (const resolution of ROLLUP_RESOLUTIONS) {
+      const bucket = Math.floor(c.time / resolution) * resolution;
+      const key = `${projectId}\u0001${resolution}\u0001${bucket}\u0001${seriesKey}`;
+      let d = this.series.get(key);
+      if (!d) {
+        d = {
+          projectId, resolution, bucket, seriesKey, dims,
+          count: 0, errorCount: 0, latencyCount: 0, latencySum: 0, latencyMin: null, latencyMax: null,
+          latency: emptyHistogram(), ttftCount: 0, ttftSum: 0, ttft: emptyHistogram(),
+          inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0, cost: 0,
+        };
+        this.series.set(key, d);
+      }
+      d.count += sign;
+      if (c.error) d.errorCount += sign;
+      if (c.latency !== null) {
+        d.latencyCount += sign;
+        d.latencySum += sign * c.latency;
+        addValue(d.latency, c.latency, sign);
+        if (sign > 0) {
+          d.latencyMin = minOf(d.latencyMin, c.latency);
+          d.latencyMax = maxOf(d.latencyMax, c.latency);
+        }
+      }
+      if (c.ttft !== null) {
+        d.ttftCount += sign;
+        d.ttftSum += sign * c.ttft;
+        addValue(d.ttft, c.ttft, sign);
+      }
+      d.inputTokens += sign * c.inputTokens;
+      d.outputTokens += sign * c.outputTokens;
+      d.cacheReadTokens += sign * c.cacheReadTokens;
+      d.cacheWriteTokens += sign * c.cacheWriteTokens;
+      d.reasoningTokens += sign * c.reasoningTokens;
+      d.totalTokens += sign * c.totalTokens;
+      d.cost += sign * c.cost;
+
+      const userKey = `${projectId}\u0001${resolution}\u0001${bucket}\u0001${c.userId}`;
+      let u = this.users.get(userKey);
+      if (!u) {
+        u = { projectId, resolution, bucket, userId: c.userId, count: 0, errorCount: 0, latencySum: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0 };
+        this.users.set(userKey, u);
+      }
+      u.count += sign;
+      if (c.error) u.errorCount += sign;
+      u.latencySum += sign * (c.latency ?? 0);
+      u.inputTokens += sign * c.inputTokens;
+      u.outputTokens += sign * c.outputTokens;
+      u.totalTokens += sign * c.totalTokens;
+      u.cost += sign * c.cost;
+
+      if (c.errorType !== null) {
+        const errorKey = `${key}\u0001${c.errorType}`;
+        let e = this.errors.get(errorKey);
+        if (!e) {
+          e = { projectId, resolution, bucket, seriesKey, dims, errorType: c.errorType, count: 0, lastSeen: 0, sampleMessage: null, sampleTraceId: null };
+          this.errors.set(errorKey, e);
+        }
+        e.count += sign;
+        if (sign > 0 && c.endTime >= e.lastSeen) {
+          e.lastSeen = c.endTime;
+          e.sampleMessage = c.errorMessage;
+          e.sampleTraceId = c.traceId;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,470 @@
+/**
+ * The write path: one transaction over all the writes of a group commit.
+ *
+ * Events are grouped by project, trace and span first, so each row is read at most once and written
+ * once per commit. A trace not yet stored costs no reads at all (its spans are new too); spans of a
+ * stored trace cost one primary-key read each. Trace totals, sessions, users and rollups are
+ * maintained by difference: a span's previous contribution (from its stored row) is subtracted and
+ * its new one added, which is what makes re-deliveries free and corrections exact.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { SdkReportEvent, SpanEvent } from '@wisp/protocol';
+import { computeCost, type PriceOverride } from '../../pricing/index.js';
+import type { ProjectWrite } from '../store.js';
+import { OBSERVATION_COLUMNS, dimsFromRow, observationValues, stateFromRow, type ObservationRow } from './observation-row.js';
+import {
+  RollupAccumulator,
+  RollupWriter,
+  contributionOf,
+  sameContribution,
+  type SpanDims,
+} from './rollup-accumulator.js';
+import { applySpanEvent, hasClientCost, newSpanState, type SpanState } from './span-merge.js';
+import {
+  addTotals,
+  applySpanToTrace,
+  applyTraceAttributes,
+  finishTrace,
+  newTraceState,
+  searchText,
+  sessionContribution,
+  spanTotals,
+  traceDuration,
+  type SessionContribution,
+  type TraceState,
+  type TraceTotals,
+} from './trace-state.js';
+import type { ObservationStatus } from '@wisp/protocol';
+
+/** Price overrides per project (from project settings), if any. */
+export type PriceOverridesLookup = (projectId: string) => readonly PriceOverride[] | undefined;
+
+interface TraceRow {
+  id: number;
+  project_id: string;
+  trace_id: string;
+  root_span_id: string | null;
+  root_status: string | null;
+  name: string | null;
+  start_time: number;
+  end_time: number | null;
+  status: string;
+  user_id: string | null;
+  session_id: string | null;
+  tags: string | null;
+  metadata: string | null;
+  release: string | null;
+  environment: string | null;
+  service: string | null;
+  input_preview: string | null;
+  output_preview: string | null;
+  span_count: number;
+  error_count: number;
+  running_count: number;
+  abandoned_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cost: number;
+  kinds: number;
+  min_start: number | null;
+  max_end: number | null;
+  merge_state: string;
+}
+
+const TRACE_COLUMNS = [
+  'root_span_id', 'root_status', 'name', 'start_time', 'end_time', 'duration_ms', 'status', 'user_id', 'session_id', 'tags',
+  'metadata', 'release', 'environment', 'service', 'input_preview', 'output_preview', 'span_count', 'error_count',
+  'running_count', 'abandoned_count', 'input_tokens', 'output_tokens', 'total_tokens', 'cost', 'kinds', 'min_start',
+  'max_end', 'merge_state', 'updated_at',
+] as const;
+
+/** Costs are sums of floats; rounding to a pico-dollar keeps sums independent of the order of terms. */
+const roundCost = (x: number): number => Math.round(x * 1e12) / 1e12;
+
+interface AggregateDelta extends TraceTotals {
+  traceCount: number;
+  first: number | null;
+  last: number | null;
+}
+
+export class SpanWriteStatements {
+  readonly selectTrace: Statement<[string, string], TraceRow>;
+  readonly insertTrace: Statement<unknown[]>;
+  readonly updateTrace: Statement<unknown[]>;
+  readonly upsertTracePayload: Statement<[number, string | null, string | null]>;
+  readonly insertTag: Statement<[string, string, number, number]>;
+  readonly deleteTag: Statement<[string, string, number, number]>;
+  readonly insertModel: Statement<[string, string, number, number]>;
+  readonly deleteModel: Statement<[string, string, number, number]>;
+  readonly selectTraceModels: Statement<[number], { model: string }>;
+  readonly deleteSearch: Statement<[number]>;
+  readonly insertSearch: Statement<[number, string]>;
+  readonly selectSpan: Statement<[number, string], ObservationRow>;
+  readonly selectTraceSpans: Statement<[number], ObservationRow>;
+  readonly insertSpan: Statement<unknown[]>;
+  readonly updateSpan: Statement<unknown[]>;
+  readonly updateSpanDims: Statement<[string | null, string | null, string | null, number]>;
+  readonly upsertPayload: Statement<[number, string | null, string | null]>;
+  readonly upsertSession: Statement<Record<string, unknown>>;
+  readonly deleteEmptySession: Statement<[string, string]>;
+  readonly upsertUser: Statement<Record<string, unknown>>;
+  readonly deleteEmptyUser: Statement<[string, string]>;
+  readonly ensureProject: Statement<[string, string, number]>;
+  readonly insertReport: Statement<unknown[]>;
+
+  constructor(db: Database) {
+    this.selectTrace = db.prepare('SELECT * FROM traces WHERE project_id = ? AND trace_id = ?');
+    this.insertTrace = db.prepare(
+      `INSERT INTO traces (project_id, trace_id, ${TRACE_COLUMNS.join(', ')}) VALUES (?, ?, ${TRACE_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.updateTrace = db.prepare(`UPDATE traces SET ${TRACE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+    this.upsertTracePayload = db.prepare(
+      `INSERT INTO trace_payloads (trace_ref, input, output) VALUES (?, ?, ?) ON CONFLICT (trace_ref) DO UPDATE SET
+       input = coalesce(excluded.input, input), output = coalesce(excluded.output, output)`,
+    );
+    this.insertTag = db.prepare('INSERT OR IGNORE INTO trace_tags (project_id, tag, start_time, trace_ref) VALUES (?, ?, ?, ?)');
+    this.deleteTag = db.prepare('DELETE FROM trace_tags WHERE project_id = ? AND tag = ? AND start_time = ? AND trace_ref = ?');
+    this.insertModel = db.prepare('INSERT OR IGNORE INTO trace_models (project_id, model, start_time, trace_ref) VALUES (?, ?, ?, ?)');
+    this.deleteModel = db.prepare('DELETE FROM trace_models WHERE project_id = ? AND model = ? AND start_time = ? AND trace_ref = ?');
+    this.selectTraceModels = db.prepare(
+      `SELECT DISTINCT model FROM observations WHERE trace_ref = ? AND model IS NOT NULL AND kind IN ('generation', 'embedding')`,
+    );
+    this.deleteSearch = db.prepare('DELETE FROM trace_search WHERE rowid = ?');
+    this.insertSearch = db.prepare('INSERT INTO trace_search (rowid, text) VALUES (?, ?)');
+    this.selectSpan = db.prepare('SELECT * FROM observations WHERE trace_ref = ? AND span_id = ?');
+    this.selectTraceSpans = db.prepare('SELECT * FROM observations WHERE trace_ref = ?');
+    this.insertSpan = db.prepare(
+      `INSERT INTO observations (trace_ref, ${OBSERVATION_COLUMNS.join(', ')}) VALUES (?, ${OBSERVATION_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.updateSpan = db.prepare(`UPDATE observations SET ${OBSERVATION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+    this.updateSpanDims = db.prepare('UPDATE observations SET user_id = ?, environment = ?, release = ? WHERE id = ?');
+    this.upsertPayload = db.prepare(
+      `INSERT INTO observation_payloads (observation_id, input, output) VALUES (?, ?, ?) ON CONFLICT (observation_id) DO UPDATE
+       SET input = coalesce(excluded.input, input), output = coalesce(excluded.output, output)`,
+    );
+    const aggregate = (table: 'sessions' | 'users', key: 'session_id' | 'user_id'): string =>
+      `INSERT INTO ${table} (project_id, ${key}, trace_count, first_time, last_time, span_count, error_count, input_tokens,
+       output_tokens, total_tokens, cost)
+       VALUES (@project, @key, @traceCount, coalesce(@first, 0), coalesce(@last, 0), @spanCount, @errorCount, @inputTokens,
+       @outputTokens, @totalTokens, @cost)
+       ON CONFLICT (project_id, ${key}) DO UPDATE SET
+         trace_count = trace_count + @traceCount,
+         first_time = min(first_time, coalesce(@first, first_time)),
+         last_time = max(last_time, coalesce(@last, last_time)),
+         span_count = span_count + @spanCount, error_count = error_count + @errorCount,
+         input_tokens = input_tokens + @inputTokens, output_tokens = output_tokens + @outputTokens,
+         total_tokens = total_tokens + @totalTokens, cost = round((cost + @cost) * 1e12) / 1e12`;
+    this.upsertSession = db.prepare(aggregate('sessions', 'session_id'));
+    this.deleteEmptySession = db.prepare('DELETE FROM sessions WHERE project_id = ? AND session_id = ? AND trace_count <= 0');
+    this.upsertUser = db.prepare(aggregate('users', 'user_id'));
+    this.deleteEmptyUser = db.prepare('DELETE FROM users WHERE project_id = ? AND user_id = ? AND trace_count <= 0');
+    this.ensureProject = db.prepare('INSERT OR IGNORE INTO projects (id, name, created_at) VALUES (?, ?, ?)');
+    this.insertReport = db.prepare(
+      `INSERT OR REPLACE INTO sdk_reports (project_id, instance_id, time, service, sdk_version, created, sent, queued,
+       in_flight, dropped, failed_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+}
+
+/** Writes groups of project writes. One instance per store; `writeAll` must run inside a transaction. */
+export class SpanWriter {
+  private readonly knownProjects = new Set<string>();
+  readonly rollups: RollupWriter;
+
+  constructor(
+    private readonly st: SpanWriteStatements,
+    db: Database,
+    private readonly priceOverrides: PriceOverridesLookup = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.rollups = new RollupWriter(db);
+  }
+
+  /** Forgets caches that a rolled-back transaction may have made stale. */
+  afterRollback(): void {
+    this.knownProjects.clear();
+    this.rollups.resetCache();
+  }
+
+  writeAll(writes: readonly ProjectWrite[]): void {
+    const byProject = new Map<string, { spans: SpanEvent[]; reports: SdkReportEvent[] }>();
+    for (const w of writes) {
+      let g = byProject.get(w.projectId);
+      if (!g) byProject.set(w.projectId, (g = { spans: [], reports: [] }));
+      for (const s of w.spans) g.spans.push(s);
+      for (const r of w.reports) g.reports.push(r);
+    }
+    const acc = new RollupAccumulator();
+    const sessions = new Map<string, AggregateDelta & { projectId: string; id: string }>();
+    const users = new Map<string, AggregateDelta & { projectId: string; id: string }>();
+    for (const [projectId, g] of byProject) {
+      if (!this.knownProjects.has(projectId)) {
+        this.st.ensureProject.run(projectId, projectId, this.now());
+        this.knownProjects.add(projectId);
+      }
+      const traces = new Map<string, Map<string, SpanEvent[]>>();
+      for (const e of g.spans) {
+        let spans = traces.get(e.traceId);
+        if (!spans) traces.set(e.traceId, (spans = new Map()));
+        const list = spans.get(e.spanId);
+        if (list) list.push(e);
+        else spans.set(e.spanId, [e]);
+      }
+      for (const [traceId, spans] of traces) {
+        const t = this.writeTrace(projectId, traceId, spans, acc);
+        const before = t.loaded?.contribution ?? null;
+        const after = sessionContribution(t);
+        addAggregate(sessions, projectId, before, after, 'sessionId');
+        addAggregate(users, projectId, before, after, 'userId');
+      }
+      for (const r of g.reports) {
+        this.st.insertReport.run(projectId, r.instanceId, r.time, r.service, r.sdkVersion, r.created, r.sent, r.queued,
+          r.inFlight, JSON.stringify(r.dropped ?? {}), JSON.stringify(r.failedRequests ?? {}));
+      }
+    }
+    this.rollups.apply(acc);
+    for (const d of sessions.values()) {
+      this.st.upsertSession.run(aggregateParams(d));
+      if (d.traceCount < 0) this.st.deleteEmptySession.run(d.projectId, d.id);
+    }
+    for (const d of users.values()) {
+      this.st.upsertUser.run(aggregateParams(d));
+      if (d.traceCount < 0) this.st.deleteEmptyUser.run(d.projectId, d.id);
+    }
+  }
+
+  private writeTrace(projectId: string, traceId: string, spans: Map<string, SpanEvent[]>, acc: RollupAccumulator): TraceState {
+    const row = this.st.selectTrace.get(projectId, traceId);
+    let firstTime = Infinity;
+    for (const events of spans.values()) for (const e of events) firstTime = Math.min(firstTime, e.startTime ?? e.time);
+    const t = row ? traceFromRow(row) : newTraceState(projectId, traceId, firstTime);
+    for (const events of spans.values()) for (const e of events) if (e.trace) applyTraceAttributes(t, e.trace, e.time);
+    const dims: SpanDims = { userId: t.userId, environment: t.environment, release: t.release };
+
+    // Merge every span of the batch with its stored row.
+    const merged: Array<{ s: SpanState; row: ObservationRow | undefined }> = [];
+    for (const [spanId, events] of spans) {
+      const existing = row ? this.st.selectSpan.get(row.id, spanId) : undefined;
+      const s = existing ? stateFromRow(existing) : newSpanState(spanId);
+      const beforeTotals: TraceTotals | null = existing ? spanTotals(s) : null;
+      const beforeContribution = existing ? contributionOf(s, dimsFromRow(existing), traceId) : null;
+      for (const e of events) applySpanEvent(s, e);
+      this.priceSpan(projectId, s);
+      applySpanToTrace(t, beforeTotals, s);
+      const afterContribution = contributionOf(s, dims, traceId);
+      if (!sameContribution(beforeContribution, afterContribution)) {
+        if (beforeContribution) acc.add(projectId, beforeContribution, -1);
+        if (afterContribution) acc.add(projectId, afterContribution, 1);
+      }
+      merged.push({ s, row: existing });
+    }
+    finishTrace(t);
+    t.cost = roundCost(t.cost);
+
+    // Trace row first: spans refer to it by id.
+    const values = traceValues(t, this.now());
+    if (row) this.st.updateTrace.run(...values, row.id);
+    else t.ref = Number(this.st.insertTrace.run(projectId, traceId, ...values).lastInsertRowid);
+
+    for (const { s, row: existing } of merged) {
+      const counted = s.status === 'ok' || s.status === 'error';
+      const obs = observationValues(s, dims, counted);
+      let id: number;
+      if (existing) {
+        id = existing.id;
+        this.st.updateSpan.run(...obs, id);
+      } else {
+        id = Number(this.st.insertSpan.run(t.ref, ...obs).lastInsertRowid);
+      }
+      if (s.payloadDirty) this.st.upsertPayload.run(id, s.input ?? null, s.output ?? null);
+    }
+    if (t.input !== undefined || t.output !== undefined) this.st.upsertTracePayload.run(t.ref, t.input ?? null, t.output ?? null);
+    this.writeTraceIndexes(t);
+    if (row && (row.user_id !== t.userId || row.environment !== t.environment || row.release !== t.release)) {
+      this.restampSpans(t, new Set(spans.keys()), dims, acc);
+    }
+    return t;
+  }
+
+  /** Cost from the price table when the client sent none (model and usage may come from different events). */
+  private priceSpan(projectId: string, s: SpanState): void {
+    if (hasClientCost(s)) return;
+    s.cost = null;
+    s.costComputed = false;
+    if (s.usage === null || s.model === null) return;
+    try {
+      const cost = computeCost({
+        ...(s.provider !== null ? { provider: s.provider } : {}),
+        model: s.model,
+        usage: JSON.parse(s.usage),
+        at: s.startTime ?? s.endTime ?? 0,
+        overrides: this.priceOverrides(projectId),
+      });
+      if (cost !== null && Number.isFinite(cost)) {
+        s.cost = cost;
+        s.costComputed = true;
+      }
+    } catch {
+      // A pricing bug must never lose a span: the span is stored without cost.
+    }
+  }
+
+  private writeTraceIndexes(t: TraceState): void {
+    const loaded = t.loaded;
+    const oldTags = loaded?.tags ?? [];
+    const moved = loaded !== null && loaded.startTime !== t.startTime;
+    if (moved) {
+      for (const tag of oldTags) this.st.deleteTag.run(t.projectId, tag, loaded.startTime, t.ref);
+      for (const { model } of this.st.selectTraceModels.all(t.ref)) {
+        this.st.deleteModel.run(t.projectId, model, loaded.startTime, t.ref);
+        t.newModels.add(model);
+      }
+    }
+    const oldSet = moved ? new Set<string>() : new Set(oldTags);
+    for (const tag of t.tags) if (!oldSet.has(tag)) this.st.insertTag.run(t.projectId, tag, t.startTime, t.ref);
+    for (const model of t.newModels) this.st.insertModel.run(t.projectId, model, t.startTime, t.ref);
+    const text = searchText(t);
+    if (text !== loaded?.searchText) {
+      if (loaded?.searchText) this.st.deleteSearch.run(t.ref);
+      if (text.trim() !== '') this.st.insertSearch.run(t.ref, text);
+    }
+  }
+
+  /**
+   * The trace's user, environment or release changed: spans written earlier carry the old values
+   * as rollup dimensions. Move their contributions so the result does not depend on whether the
+   * trace attributes arrived before or after the spans.
+   */
+  private restampSpans(t: TraceState, skip: Set<string>, dims: SpanDims, acc: RollupAccumulator): void {
+    for (const r of this.st.selectTraceSpans.all(t.ref)) {
+      if (skip.has(r.span_id)) continue;
+      const s = stateFromRow(r);
+      const before = contributionOf(s, dimsFromRow(r), t.traceId);
+      const after = contributionOf(s, dims, t.traceId);
+      if (before) acc.add(t.projectId, before, -1);
+      if (after) acc.add(t.projectId, after, 1);
+      this.st.updateSpanDims.run(dims.userId, dims.environment, dims.release, r.id);
+    }
+  }
+}
+
+function traceFromRow(r: TraceRow): TraceState {
+  const t = newTraceState(r.project_id, r.trace_id, r.start_time);
+  t.ref = r.id;
+  t.rootSpanId = r.root_span_id;
+  t.rootStatus = r.root_status as ObservationStatus | null;
+  t.rootStart = r.root_span_id !== null ? r.start_time : null;
+  t.name = r.name;
+  t.startTime = r.start_time;
+  t.endTime = r.end_time;
+  t.status = r.status as ObservationStatus;
+  t.userId = r.user_id;
+  t.sessionId = r.session_id;
+  t.tags = r.tags ? (JSON.parse(r.tags) as string[]) : [];
+  t.metadata = r.metadata;
+  t.release = r.release;
+  t.environment = r.environment;
+  t.service = r.service;
+  t.inputPreview = r.input_preview;
+  t.outputPreview = r.output_preview;
+  t.spanCount = r.span_count;
+  t.errorCount = r.error_count;
+  t.runningCount = r.running_count;
+  t.abandonedCount = r.abandoned_count;
+  t.inputTokens = r.input_tokens;
+  t.outputTokens = r.output_tokens;
+  t.totalTokens = r.total_tokens;
+  t.cost = r.cost;
+  t.kinds = r.kinds;
+  t.minStart = r.min_start;
+  t.maxEnd = r.max_end;
+  t.merge = JSON.parse(r.merge_state) as TraceState['merge'];
+  t.loaded = {
+    startTime: r.start_time,
+    tags: t.tags,
+    searchText: searchText(t),
+    sessionId: r.session_id,
+    userId: r.user_id,
+    contribution: sessionContribution(t),
+  };
+  return t;
+}
+
+function traceValues(t: TraceState, now: number): unknown[] {
+  return [
+    t.rootSpanId,
+    t.rootStatus,
+    t.name,
+    t.startTime,
+    t.endTime,
+    traceDuration(t),
+    t.status,
+    t.userId,
+    t.sessionId,
+    t.tags.length > 0 ? JSON.stringify(t.tags) : null,
+    t.metadata,
+    t.release,
+    t.environment,
+    t.service,
+    t.inputPreview,
+    t.outputPreview,
+    t.spanCount,
+    t.errorCount,
+    t.runningCount,
+    t.abandonedCount,
+    t.inputTokens,
+    t.outputTokens,
+    t.totalTokens,
+    t.cost,
+    t.kinds,
+    t.minStart,
+    t.maxEnd,
+    JSON.stringify(t.merge),
+    now,
+  ];
+}
+
+function addAggregate(
+  into: Map<string, AggregateDelta & { projectId: string; id: string }>,
+  projectId: string,
+  before: SessionContribution | null,
+  after: SessionContribution,
+  key: 'sessionId' | 'userId',
+): void {
+  const change = (c: SessionContribution, sign: 1 | -1): void => {
+    const id = c[key];
+    if (id === null) return;
+    const k = projectId + '\u0000' + id;
+    let d = into.get(k);
+    if (!d) {
+      d = { projectId, id, traceCount: 0, first: null, last: null, spanCount: 0, errorCount: 0, runningCount: 0,
+        abandonedCount: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0 };
+      into.set(k, d);
+    }
+    d.traceCount += sign;
+    addTotals(d, c, sign);
+    if (sign > 0) {
+      d.first = d.first === null ? c.startTime : Math.min(d.first, c.startTime);
+      d.last = d.last === null ? c.startTime : Math.max(d.last, c.startTime);
+    }
+  };
+  if (before) change(before, -1);
+  change(after, 1);
+}
+
+function aggregateParams(d: AggregateDelta & { projectId: string; id: string }): Record<string, unknown> {
+  return {
+    project: d.projectId,
+    key: d.id,
+    traceCount: d.traceCount,
+    first: d.first,
+    last: d.last,
+    spanCount: d.spanCount,
+    errorCount: d.errorCount,
+    inputTokens: d.inputTokens,
+    outputTokens: d.outputTokens,
+    totalTokens: d.totalTokens,
+    cost: roundCost(d.cost),
+  };
+}
