@@ -104,16 +104,18 @@ const exporter = {
 `;
 
 describe('process hooks', () => {
-  it('flushes once on beforeExit and lets the process exit', async () => {
+  it('flushes each client once on beforeExit and lets the process exit, without a listener leak', async () => {
     const r = await runChild(`
       import { Wisp } from '$SRC/index.ts';
       ${EXPORTER}
-      const wisp = new Wisp({ exporters: [exporter] });
-      wisp.startSpan('s').end();
+      // More clients than the default max listeners (10): one process listener serves them all.
+      for (let i = 0; i < 12; i++) new Wisp({ exporters: [exporter] }).startSpan('s').end();
+      const shut = new Wisp({ exporters: [exporter] });
+      await shut.shutdown(100);
     `);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('flushed\n');
+    expect(r.out).toBe('flushed\n'.repeat(12));
   });
 
   it('handleSignals: flushes on SIGTERM, then the signal terminates the process', async () => {
