@@ -27,6 +27,8 @@ import { CollectorMetrics } from './ops/collector-metrics.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { registerQueryApi } from './api/index.js';
+import { registerOtlpRoute } from './http/otlp-route.js';
+import { decodeOtlpTraces, encodeOtlpResponse } from './otlp/index.js';
 
 export interface WispServer {
   app: FastifyInstance;
@@ -122,6 +124,7 @@ export async function createWispServer(input: WispConfigInput = {}, deps: WispSe
     await app.register(async (scope) => {
       registerRawBodyParser(scope, config.limits);
       registerIngestRoute(scope, { ingest, limits: config.limits });
+      registerOtlpRoute(scope, { ingest, limits: config.limits, decode: decodeOtlpTraces, encode: encodeOtlpResponse });
     });
     registerQueryApi(app, { store, commits });
     await registerDashboard(app, config.uiDir ?? defaultUiDir());

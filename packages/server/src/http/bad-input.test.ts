@@ -161,6 +161,49 @@ describe('bad events are rejected one by one (207) and the good ones stored', ()
   });
 });
 
+describe('OTLP /v1/traces', () => {
+  const otlp = (body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}) =>
+    post(`${server.url}/v1/traces`, body, { contentType, headers });
+
+  it('malformed protobuf: 400 with a google.rpc.Status in protobuf naming the code', async () => {
+    const res = await otlp(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]), 'application/x-protobuf');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/x-protobuf/);
+    expect(res.text).toContain('WISP_ERR_BAD_PROTOBUF');
+    await sendGood();
+  });
+
+  it('malformed OTLP JSON: 400 in JSON', async () => {
+    const res = await otlp('{"resourceSpans": [', 'application/json');
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('WISP_ERR_BAD_JSON');
+    await sendGood();
+  });
+
+  it('OTLP JSON nested 10,000 deep: 400 without recursion', async () => {
+    const res = await otlp('{"resourceSpans":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}', 'application/json');
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/deeper than the limit/);
+  });
+
+  it('wrong content type: 415', async () => {
+    const res = await otlp('x', 'text/plain');
+    expect(res.status).toBe(415);
+  });
+
+  it('a gzip bomb: 413', async () => {
+    const res = await otlp(gzipSync(Buffer.alloc(64 * 1024 * 1024)), 'application/x-protobuf', { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('WISP_ERR_BODY_TOO_LARGE');
+  });
+
+  it('an empty export request is accepted', async () => {
+    const res = await otlp('{}', 'application/json');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({});
+  });
+});
+
 describe('prototype keys', () => {
   it('__proto__, constructor and prototype keys are dropped and never pollute prototypes', async () => {
     const span = testSpan();

@@ -13,6 +13,7 @@ import { mediaTypeOf, readIngestBody } from './ingest-body.js';
 
 export type OtlpFormat = 'protobuf' | 'json';
 export type OtlpDecoder = (body: Buffer, format: OtlpFormat) => { spans: SpanEvent[]; rejectedSpans: number; errorMessage?: string };
+export type OtlpResponseEncoder = (result: { rejectedSpans: number; errorMessage?: string }, format: OtlpFormat) => Buffer;
 
 const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
 const ACCEPTED = [...PROTOBUF_TYPES, 'application/json'];
@@ -34,15 +35,6 @@ function lengthDelimited(field: number, bytes: Uint8Array): number[] {
   return [(field << 3) | 2, ...varint(bytes.length), ...bytes];
 }
 
-/** ExportTraceServiceResponse { partial_success = 1: { rejected_spans = 1; error_message = 2 } }. */
-export function encodeExportResponse(rejected: number, message: string | undefined): Buffer {
-  if (rejected === 0 && !message) return Buffer.alloc(0);
-  const inner: number[] = [];
-  if (rejected > 0) inner.push(0x08, ...varint(rejected));
-  if (message) inner.push(...lengthDelimited(2, Buffer.from(message, 'utf8')));
-  return Buffer.from(lengthDelimited(1, Uint8Array.from(inner)));
-}
-
 /** google.rpc.Status { code = 1; message = 2 }. */
 export function encodeStatus(code: number, message: string): Buffer {
   return Buffer.from([0x08, ...varint(code), ...lengthDelimited(2, Buffer.from(message, 'utf8'))]);
@@ -57,7 +49,7 @@ function sendOtlpError(reply: FastifyReply, format: OtlpFormat, error: WispError
   return reply.type('application/json').send({ code, message, error: { code: error.code, message: error.message.slice(0, 500) } });
 }
 
-export function registerOtlpRoute(scope: FastifyInstance, deps: { ingest: IngestService; limits: Limits; decode: OtlpDecoder }): void {
+export function registerOtlpRoute(scope: FastifyInstance, deps: { ingest: IngestService; limits: Limits; decode: OtlpDecoder; encode: OtlpResponseEncoder }): void {
   scope.post(OTLP_TRACES_PATH, async (request, reply) => {
     const format: OtlpFormat = PROTOBUF_TYPES.includes(mediaTypeOf(request)) ? 'protobuf' : 'json';
     try {
@@ -75,11 +67,11 @@ export function registerOtlpRoute(scope: FastifyInstance, deps: { ingest: Ingest
       const result = await deps.ingest.ingestSpans(request.auth.projectId, decoded.spans, bytes.length);
       const rejected = decoded.rejectedSpans + result.rejected;
       const message = [decoded.errorMessage, result.errorMessage].filter(Boolean).join('; ') || undefined;
-      void reply.code(200);
-      if (format === 'protobuf') return reply.type('application/x-protobuf').send(encodeExportResponse(rejected, message));
+      const body = deps.encode(message === undefined ? { rejectedSpans: rejected } : { rejectedSpans: rejected, errorMessage: message }, format);
       return reply
-        .type('application/json')
-        .send(rejected > 0 || message ? { partialSuccess: { rejectedSpans: String(rejected), errorMessage: message ?? '' } } : {});
+        .code(200)
+        .type(format === 'protobuf' ? 'application/x-protobuf' : 'application/json')
+        .send(body);
     } catch (err) {
       const error = toWispError(err);
       if (error.code === 'WISP_ERR_INTERNAL') request.log.error({ err }, 'unexpected error');
