@@ -45,5 +45,5 @@ export type { CarrierIn, CarrierOut } from './propagation.js';
 export { ConsoleExporter } from './console-exporter.js';
 export type { ConsoleExporterOptions } from './console-exporter.js';
 export type { SpanExporter, ExporterStats, FlushResult, DropReason } from './exporter.js';
-export { NativeExporter } from './export/index.js';
-export type { NativeExporterOptions } from './export/index.js';
+export { NativeExporter, OtlpHttpExporter } from './export/index.js';
+export type { NativeExporterOptions, OtlpHttpExporterOptions } from './export/index.js';
