@@ -197,7 +197,8 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
     extra.push(['otel.exceptions', fromEvents.exceptions.map(({ timeNanos: _t, ...e }) => e)]);
   }
   if (context.resource) extra.push(['resource', context.resource]);
-  const metadata = boundMetadata([...bag.rest(), ...extra]);
+  // Wisp's own keys first, so that a span with thousands of attributes still carries them.
+  const metadata = boundMetadata([...extra, ...bag.rest()]);
   if (metadata) event.metadata = metadata;
 
   const events: SpanEvent[] = [event];
