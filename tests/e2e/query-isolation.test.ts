@@ -42,7 +42,9 @@ function registeredRoutes(): Array<{ method: string; url: string }> {
     const m = /^((?:[│ ] {3})*)[├└]── (.+?) \(([^)]+)\)$/.exec(line);
     if (!m) continue;
     const depth = m[1]!.length / 4;
-    stack[depth] = (stack[depth - 1] ?? '') + m[2]!;
+    // A wildcard under a static node prints as `*` without its slash.
+    const segment = depth > 0 && m[2]!.startsWith('*') ? `/${m[2]!}` : m[2]!;
+    stack[depth] = (stack[depth - 1] ?? '') + segment;
     stack.length = depth + 1;
     for (const method of m[3]!.split(',').map((s) => s.trim())) if (method !== 'HEAD' && method !== '-') out.push({ method, url: stack[depth]! });
   }
@@ -57,6 +59,12 @@ const A_PARAMS: Record<string, string> = {
   id: 'proj-a',
   keyId: 'any',
 };
+
+/** A's ids in the path: named parameters by name, the wildcard of /sessions/* and /users/* by route. */
+function fillParams(url: string): string {
+  const wildcard = url.startsWith('/api/v1/sessions/') ? 'alice-session' : url.startsWith('/api/v1/users/') ? 'alice-user' : 'x';
+  return url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(A_PARAMS[name] ?? 'x')).replace('*', encodeURIComponent(wildcard));
+}
 
 /** Query strings that would select A's data if a route forgot the project scope. */
 const A_FILTERS = [
@@ -88,7 +96,7 @@ afterAll(async () => {
 describe('project isolation', () => {
   it('enumerates the routes from Fastify, including every query API route', () => {
     const urls = registeredRoutes().map((r) => `${r.method} ${r.url}`);
-    for (const path of ['/api/v1/traces', '/api/v1/traces/facets', '/api/v1/traces/:traceId', '/api/v1/traces/:traceId/observations/:spanId', '/api/v1/sessions', '/api/v1/sessions/:sessionId', '/api/v1/users', '/api/v1/users/:userId', '/api/v1/metrics', '/api/v1/metrics/errors', '/api/v1/sdk-health', '/api/v1/export/traces.ndjson', '/api/v1/export/traces.csv', '/api/v1/live']) {
+    for (const path of ['/api/v1/traces', '/api/v1/traces/facets', '/api/v1/traces/:traceId', '/api/v1/traces/:traceId/observations/:spanId', '/api/v1/sessions', '/api/v1/sessions/*', '/api/v1/users', '/api/v1/users/*', '/api/v1/metrics', '/api/v1/metrics/errors', '/api/v1/sdk-health', '/api/v1/export/traces.ndjson', '/api/v1/export/traces.csv', '/api/v1/live']) {
       expect(urls).toContain(`GET ${path}`);
     }
   });
@@ -108,8 +116,8 @@ describe('project isolation', () => {
   it("never shows A's data to B's key, on any registered route", async () => {
     let probed = 0;
     for (const route of registeredRoutes()) {
-      if (route.url.includes('*') || route.url === '/api/v1/live') continue; // static files; the live stream is read below
-      const path = route.url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(A_PARAMS[name] ?? 'x'));
+      if (route.url === '*' || route.url === '/api/v1/live') continue; // static files; the live stream is read below
+      const path = fillParams(route.url);
       for (const query of route.method === 'GET' ? A_FILTERS : ['']) {
         const url = `${server.url}${path}${query ? `?${query}` : ''}`;
         const res = await fetch(url, {
@@ -122,7 +130,7 @@ describe('project isolation', () => {
         expect(res.status, `${route.method} ${url}`).toBeLessThan(500);
         expect(text.toLowerCase(), `${route.method} ${url}`).not.toContain('alice');
         expect(text, `${route.method} ${url}`).not.toContain(A_TRACE);
-        if (/:(traceId|sessionId|userId)/.test(route.url) && route.method === 'GET') expect([400, 404], `${route.method} ${url}`).toContain(res.status);
+        if (/:traceId|\/sessions\/\*|\/users\/\*/.test(route.url) && route.method === 'GET') expect([400, 404], `${route.method} ${url}`).toContain(res.status);
       }
     }
     expect(probed).toBeGreaterThan(100);
@@ -130,7 +138,7 @@ describe('project isolation', () => {
 
   it('answers 401 to every query route without a key', async () => {
     for (const route of registeredRoutes().filter((r) => r.url.startsWith('/api/v1/') && r.method === 'GET')) {
-      const path = route.url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(A_PARAMS[name] ?? 'x'));
+      const path = fillParams(route.url);
       const res = await fetch(server.url + path);
       expect(res.status, path).toBe(401);
       await res.arrayBuffer();

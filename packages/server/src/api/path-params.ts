@@ -22,10 +22,10 @@ export function spanIdParam(params: unknown): string {
 }
 
 /** A free-form id (session, user) from the path. */
-export function nameParam(params: unknown, name: string): string {
+export function nameParam(params: unknown, name: string, label = name): string {
   const v = param(params, name);
   if (v === '' || v.length > MAX_PARAM_LENGTH) {
-    throw new WispError('WISP_ERR_BAD_QUERY', `The ${name} must be 1 to ${MAX_PARAM_LENGTH} characters.`);
+    throw new WispError('WISP_ERR_BAD_QUERY', `The ${label} must be 1 to ${MAX_PARAM_LENGTH} characters.`);
   }
   return v;
 }

@@ -1,4 +1,8 @@
-/** `GET /api/v1/sessions`, `/sessions/:sessionId`, `/users`, `/users/:userId`. */
+/**
+ * `GET /api/v1/sessions`, `/sessions/:sessionId`, `/users`, `/users/:userId`. Session and user ids
+ * are free text of up to 1,000 characters (slashes included), longer than Fastify's 100-character
+ * limit on a path parameter: the id routes are wildcards, and the id is checked here.
+ */
 import type { FastifyInstance } from 'fastify';
 import { API_PREFIX } from '@wisp/protocol';
 import type { SessionReader } from '../store/store.js';
@@ -16,9 +20,9 @@ function pageQuery(raw: unknown) {
 export function registerSessionRoutes(app: FastifyInstance, store: SessionReader): void {
   app.get(`${API_PREFIX}/sessions`, async (request) => store.listSessions(projectOf(request), pageQuery(request.query)));
 
-  app.get(`${API_PREFIX}/sessions/:sessionId`, async (request) => {
+  app.get(`${API_PREFIX}/sessions/*`, async (request) => {
     const projectId = projectOf(request);
-    const sessionId = nameParam(request.params, 'sessionId');
+    const sessionId = nameParam(request.params, '*', 'session id');
     parseQuery(request.query, {});
     const session = await store.getSession(projectId, sessionId);
     if (session === null) throw notFound('Session');
@@ -27,9 +31,9 @@ export function registerSessionRoutes(app: FastifyInstance, store: SessionReader
 
   app.get(`${API_PREFIX}/users`, async (request) => store.listUsers(projectOf(request), pageQuery(request.query)));
 
-  app.get(`${API_PREFIX}/users/:userId`, async (request) => {
+  app.get(`${API_PREFIX}/users/*`, async (request) => {
     const projectId = projectOf(request);
-    const userId = nameParam(request.params, 'userId');
+    const userId = nameParam(request.params, '*', 'user id');
     parseQuery(request.query, {});
     const user = await store.getUser(projectId, userId);
     if (user === null) throw notFound('User');
