@@ -9,7 +9,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { Authenticator, type KeyUsageRecorder } from './auth/authenticator.js';
+import { Authenticator } from './auth/authenticator.js';
 import { ProjectService } from './auth/project-service.js';
 import { resolveConfig, type WispConfig, type WispConfigInput } from './config/config.js';
 import { registerAdminRoutes } from './http/admin-routes.js';
@@ -98,7 +98,7 @@ export async function createWispServer(input: WispConfigInput = {}, deps: WispSe
     const projects = new ProjectService({ store, defaultRetentionDays: config.retentionDays, now });
     await projects.ensureDefaultProject();
     const auth = new Authenticator({
-      store: store as Store & Partial<KeyUsageRecorder>,
+      store,
       projects,
       adminSecret: config.adminSecret,
       requireApiKeys: config.requireApiKeys,

@@ -13,13 +13,8 @@ import { DEFAULT_PROJECT_ID, type ProjectService } from './project-service.js';
 
 const MAX_CACHED_KEYS = 10_000;
 
-/** Stores that can record key usage implement this (optional on the Store seam). */
-export interface KeyUsageRecorder {
-  touchKeys(usage: ReadonlyArray<{ keyId: string; at: number }>): Promise<void>;
-}
-
 export interface AuthenticatorOptions {
-  store: ProjectStore & Partial<KeyUsageRecorder>;
+  store: ProjectStore;
   projects: ProjectService;
   adminSecret: string | null;
   requireApiKeys: boolean;

@@ -81,6 +81,11 @@ export interface ProjectStore {
   /** The live (unrevoked) key with this hash, if any. */
   findKeyByHash(hash: string): Promise<ApiKeyInfo | null>;
   revokeKey(projectId: string, keyId: string, at: number): Promise<boolean>;
+  /**
+   * Records when keys were last used (`lastUsedAt`). Optional: the collector calls it in the
+   * background every 30 s with the latest use of each key, never once per request.
+   */
+  touchKeys?(usage: ReadonlyArray<{ keyId: string; at: number }>): Promise<void>;
 }
 
 export interface Store extends SpanWriter, TraceReader, SessionReader, MetricsReader, ProjectStore {
