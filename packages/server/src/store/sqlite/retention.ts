@@ -33,7 +33,7 @@ export class Retention {
   private readonly deleteObservations: Statement<[number]>;
   private readonly deleteTracePayload: Statement<[number]>;
   private readonly deleteTrace: Statement<[number]>;
-  private readonly deleteRollups: Array<Statement<[string, number, number]>>;
+  private readonly deleteRollups: Array<Statement<[{ project: string; cutoff: number; limit: number }]>>;
 
   constructor(
     private readonly db: Database,
@@ -55,16 +55,16 @@ export class Retention {
     this.deleteRollups = [
       `DELETE FROM rollups WHERE (project_id, resolution, bucket, series_id) IN (
          SELECT project_id, resolution, bucket, series_id FROM rollups
-         WHERE project_id = ?1 AND resolution IN (60000, 3600000) AND bucket < ?2 LIMIT ?3)`,
+         WHERE project_id = @project AND resolution IN (60000, 3600000) AND bucket < @cutoff LIMIT @limit)`,
       `DELETE FROM rollups_user WHERE (project_id, resolution, bucket, user_id) IN (
          SELECT project_id, resolution, bucket, user_id FROM rollups_user
-         WHERE project_id = ?1 AND resolution IN (60000, 3600000) AND bucket < ?2 LIMIT ?3)`,
+         WHERE project_id = @project AND resolution IN (60000, 3600000) AND bucket < @cutoff LIMIT @limit)`,
       `DELETE FROM rollups_error WHERE (project_id, resolution, bucket, series_id, error_type) IN (
          SELECT project_id, resolution, bucket, series_id, error_type FROM rollups_error
-         WHERE project_id = ?1 AND resolution IN (60000, 3600000) AND bucket < ?2 LIMIT ?3)`,
+         WHERE project_id = @project AND resolution IN (60000, 3600000) AND bucket < @cutoff LIMIT @limit)`,
       `DELETE FROM sdk_reports WHERE (project_id, instance_id, time) IN (
-         SELECT project_id, instance_id, time FROM sdk_reports WHERE project_id = ?1 AND time < ?2 LIMIT ?3)`,
-    ].map((sql) => db.prepare<[string, number, number]>(sql));
+         SELECT project_id, instance_id, time FROM sdk_reports WHERE project_id = @project AND time < @cutoff LIMIT @limit)`,
+    ].map((sql) => db.prepare<[{ project: string; cutoff: number; limit: number }]>(sql));
   }
 
   /**
@@ -85,7 +85,7 @@ export class Retention {
           traceBudget -= expired.length;
           n += expired.length;
         }
-        for (const stmt of this.deleteRollups) n += stmt.run(p.id, cutoff, limit).changes;
+        for (const stmt of this.deleteRollups) n += stmt.run({ project: p.id, cutoff, limit }).changes;
         return n;
       }).immediate();
     }

@@ -13,6 +13,7 @@ import {
   encodeHistogram,
   histogramCount,
   mergeInto,
+  quantile,
   type Histogram,
 } from '../../metrics/histogram.js';
 import { ROLLUP_RESOLUTIONS } from './schema.js';
@@ -101,8 +102,6 @@ interface SeriesDelta {
   errorCount: number;
   latencyCount: number;
   latencySum: number;
-  latencyMin: number | null;
-  latencyMax: number | null;
   latency: Histogram;
   ttftCount: number;
   ttftSum: number;
@@ -148,8 +147,6 @@ interface RollupRow {
   error_count: number;
   latency_count: number;
   latency_sum: number;
-  latency_min: number | null;
-  latency_max: number | null;
   latency_hist: Buffer | null;
   ttft_count: number;
   ttft_sum: number;
@@ -185,7 +182,7 @@ export class RollupWriter {
       `INSERT INTO rollup_series (project_id, kind, name, provider, model, environment, release) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectRollup = db.prepare(
-      `SELECT count, error_count, latency_count, latency_sum, latency_min, latency_max, latency_hist, ttft_count, ttft_sum,
+      `SELECT count, error_count, latency_count, latency_sum, latency_hist, ttft_count, ttft_sum,
        ttft_hist, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
        FROM rollups WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ?`,
     );
@@ -201,9 +198,9 @@ export class RollupWriter {
        output_tokens, total_tokens, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (project_id, resolution, bucket, user_id) DO UPDATE SET
          count = count + excluded.count, error_count = error_count + excluded.error_count,
-         latency_sum = latency_sum + excluded.latency_sum, input_tokens = input_tokens + excluded.input_tokens,
+         latency_sum = round((latency_sum + excluded.latency_sum) * 1e3) / 1e3, input_tokens = input_tokens + excluded.input_tokens,
          output_tokens = output_tokens + excluded.output_tokens, total_tokens = total_tokens + excluded.total_tokens,
-         cost = cost + excluded.cost`,
+         cost = round((cost + excluded.cost) * 1e12) / 1e12`,
     );
     this.deleteEmptyUser = db.prepare(
       'DELETE FROM rollups_user WHERE project_id = ? AND resolution = ? AND bucket = ? AND user_id = ? AND count <= 0',
@@ -243,8 +240,8 @@ export class RollupWriter {
     for (const d of acc.series.values()) this.applySeries(d);
     for (const d of acc.users.values()) {
       if (d.count === 0 && d.cost === 0 && d.totalTokens === 0 && d.latencySum === 0 && d.errorCount === 0) continue;
-      this.upsertUser.run(d.projectId, d.resolution, d.bucket, d.userId, d.count, d.errorCount, d.latencySum,
-        d.inputTokens, d.outputTokens, d.totalTokens, d.cost);
+      this.upsertUser.run(d.projectId, d.resolution, d.bucket, d.userId, d.count, d.errorCount, roundMicros(d.latencySum),
+        d.inputTokens, d.outputTokens, d.totalTokens, roundCost(d.cost));
       if (d.count < 0) this.deleteEmptyUser.run(d.projectId, d.resolution, d.bucket, d.userId);
     }
     for (const d of acc.errors.values()) {
@@ -276,12 +273,14 @@ export class RollupWriter {
       count,
       (row?.error_count ?? 0) + d.errorCount,
       latencyCount,
-      latencyCount === 0 ? 0 : (row?.latency_sum ?? 0) + d.latencySum,
-      minOf(row?.latency_min ?? null, d.latencyMin),
-      maxOf(row?.latency_max ?? null, d.latencyMax),
+      latencyCount === 0 ? 0 : roundMicros((row?.latency_sum ?? 0) + d.latencySum),
+      // From the histogram, not from the values: a correction can remove the minimum, and the
+      // result must not depend on the order corrections arrive in.
+      quantile(latency, 0),
+      quantile(latency, 1),
       histogramCount(latency) > 0 ? encodeHistogram(latency) : null,
       (row?.ttft_count ?? 0) + d.ttftCount,
-      (row?.ttft_count ?? 0) + d.ttftCount === 0 ? 0 : (row?.ttft_sum ?? 0) + d.ttftSum,
+      (row?.ttft_count ?? 0) + d.ttftCount === 0 ? 0 : roundMicros((row?.ttft_sum ?? 0) + d.ttftSum),
       histogramCount(ttft) > 0 ? encodeHistogram(ttft) : null,
       (row?.input_tokens ?? 0) + d.inputTokens,
       (row?.output_tokens ?? 0) + d.outputTokens,
@@ -289,17 +288,15 @@ export class RollupWriter {
       (row?.cache_write_tokens ?? 0) + d.cacheWriteTokens,
       (row?.reasoning_tokens ?? 0) + d.reasoningTokens,
       (row?.total_tokens ?? 0) + d.totalTokens,
-      (row?.cost ?? 0) + d.cost,
+      roundCost((row?.cost ?? 0) + d.cost),
     );
   }
 }
 
-function minOf(a: number | null, b: number | null): number | null {
-  return a === null ? b : b === null ? a : Math.min(a, b);
-}
-function maxOf(a: number | null, b: number | null): number | null {
-  return a === null ? b : b === null ? a : Math.max(a, b);
-}
+/** Sums of rounded terms, rounded again, do not depend on the order of the terms. */
+const roundMicros = (x: number): number => Math.round(x * 1e3) / 1e3;
+const roundCost = (x: number): number => Math.round(x * 1e12) / 1e12;
+
 
 /** Deltas of one write, keyed by rollup row. */
 export class RollupAccumulator {
@@ -318,7 +315,7 @@ export class RollupAccumulator {
       if (!d) {
         d = {
           projectId, resolution, bucket, seriesKey, dims,
-          count: 0, errorCount: 0, latencyCount: 0, latencySum: 0, latencyMin: null, latencyMax: null,
+          count: 0, errorCount: 0, latencyCount: 0, latencySum: 0,
           latency: emptyHistogram(), ttftCount: 0, ttftSum: 0, ttft: emptyHistogram(),
           inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0, cost: 0,
         };
@@ -330,10 +327,6 @@ export class RollupAccumulator {
         d.latencyCount += sign;
         d.latencySum += sign * c.latency;
         addValue(d.latency, c.latency, sign);
-        if (sign > 0) {
-          d.latencyMin = minOf(d.latencyMin, c.latency);
-          d.latencyMax = maxOf(d.latencyMax, c.latency);
-        }
       }
       if (c.ttft !== null) {
         d.ttftCount += sign;

@@ -215,7 +215,7 @@ CREATE INDEX users_by_last ON users (project_id, last_time);
 -- Rollups kept at ingest. A span contributes once, when it has ended (ok or error), to the bucket
 -- of its START time, at two resolutions: 60,000 ms (minute) and 3,600,000 ms (hour); read the
 -- coarsest resolution that divides the requested bucket size. A correction of an ended span
--- replaces its contribution (subtract old, add new); min/max are not lowered by a subtraction.
+-- replaces its contribution (subtract old, add new).
 CREATE TABLE rollup_series (
   id          INTEGER PRIMARY KEY,
   project_id  TEXT NOT NULL,
@@ -238,8 +238,8 @@ CREATE TABLE rollups (
   error_count        INTEGER NOT NULL,
   latency_count      INTEGER NOT NULL,      -- spans with a duration
   latency_sum        REAL NOT NULL,         -- ms
-  latency_min        REAL,
-  latency_max        REAL,
+  latency_min        REAL,                  -- min/max of latency_hist (within RELATIVE_ERROR), so that
+  latency_max        REAL,                  -- corrections can remove the extreme value
   latency_hist       BLOB,                  -- metrics/histogram.ts encoding (decodeHistogram)
   ttft_count         INTEGER NOT NULL,
   ttft_sum           REAL NOT NULL,

@@ -25,6 +25,7 @@ import {
   applySpanToTrace,
   applyTraceAttributes,
   finishTrace,
+  kindBit,
   newTraceState,
   searchText,
   sessionContribution,
@@ -98,6 +99,7 @@ export class SpanWriteStatements {
   readonly insertModel: Statement<[string, string, number, number]>;
   readonly deleteModel: Statement<[string, string, number, number]>;
   readonly selectTraceModels: Statement<[number], { model: string }>;
+  readonly selectTraceKinds: Statement<[number], { kind: string }>;
   readonly deleteSearch: Statement<[number]>;
   readonly insertSearch: Statement<[number, string]>;
   readonly selectSpan: Statement<[number, string], ObservationRow>;
@@ -130,6 +132,7 @@ export class SpanWriteStatements {
     this.selectTraceModels = db.prepare(
       `SELECT DISTINCT model FROM observations WHERE trace_ref = ? AND model IS NOT NULL AND kind IN ('generation', 'embedding')`,
     );
+    this.selectTraceKinds = db.prepare('SELECT DISTINCT kind FROM observations WHERE trace_ref = ?');
     this.deleteSearch = db.prepare('DELETE FROM trace_search WHERE rowid = ?');
     this.insertSearch = db.prepare('INSERT INTO trace_search (rowid, text) VALUES (?, ?)');
     this.selectSpan = db.prepare('SELECT * FROM observations WHERE trace_ref = ? AND span_id = ?');
@@ -244,6 +247,8 @@ export class SpanWriter {
 
     // Merge every span of the batch with its stored row.
     const merged: Array<{ s: SpanState; row: ObservationRow | undefined }> = [];
+    let kindsChanged = false;
+    const staleModels = new Set<string>();
     for (const [spanId, events] of spans) {
       const existing = row ? this.st.selectSpan.get(row.id, spanId) : undefined;
       const s = existing ? stateFromRow(existing) : newSpanState(spanId);
@@ -252,6 +257,10 @@ export class SpanWriter {
       for (const e of events) applySpanEvent(s, e);
       this.priceSpan(projectId, s);
       applySpanToTrace(t, beforeTotals, s);
+      if (existing) {
+        if (existing.kind !== s.kind) kindsChanged = true;
+        if (existing.model !== null && (existing.model !== s.model || existing.kind !== s.kind)) staleModels.add(existing.model);
+      }
       const afterContribution = contributionOf(s, dims, traceId);
       if (!sameContribution(beforeContribution, afterContribution)) {
         if (beforeContribution) acc.add(projectId, beforeContribution, -1);
@@ -262,11 +271,27 @@ export class SpanWriter {
     finishTrace(t);
     t.cost = roundCost(t.cost);
 
-    // Trace row first: spans refer to it by id.
-    const values = traceValues(t, this.now());
-    if (row) this.st.updateTrace.run(...values, row.id);
-    else t.ref = Number(this.st.insertTrace.run(projectId, traceId, ...values).lastInsertRowid);
+    if (row) {
+      // Spans first, so that kinds and models can be recomputed from the stored spans.
+      this.writeSpans(t, merged, dims);
+      if (kindsChanged) {
+        t.kinds = 0;
+        for (const { kind } of this.st.selectTraceKinds.all(t.ref)) t.kinds |= kindBit(kind);
+      }
+      this.st.updateTrace.run(...traceValues(t, this.now()), row.id);
+    } else {
+      t.ref = Number(this.st.insertTrace.run(projectId, traceId, ...traceValues(t, this.now())).lastInsertRowid);
+      this.writeSpans(t, merged, dims);
+    }
+    if (t.input !== undefined || t.output !== undefined) this.st.upsertTracePayload.run(t.ref, t.input ?? null, t.output ?? null);
+    this.writeTraceIndexes(t, staleModels);
+    if (row && (row.user_id !== t.userId || row.environment !== t.environment || row.release !== t.release)) {
+      this.restampSpans(t, new Set(spans.keys()), dims, acc);
+    }
+    return t;
+  }
 
+  private writeSpans(t: TraceState, merged: Array<{ s: SpanState; row: ObservationRow | undefined }>, dims: SpanDims): void {
     for (const { s, row: existing } of merged) {
       const counted = s.status === 'ok' || s.status === 'error';
       const obs = observationValues(s, dims, counted);
@@ -279,12 +304,6 @@ export class SpanWriter {
       }
       if (s.payloadDirty) this.st.upsertPayload.run(id, s.input ?? null, s.output ?? null);
     }
-    if (t.input !== undefined || t.output !== undefined) this.st.upsertTracePayload.run(t.ref, t.input ?? null, t.output ?? null);
-    this.writeTraceIndexes(t);
-    if (row && (row.user_id !== t.userId || row.environment !== t.environment || row.release !== t.release)) {
-      this.restampSpans(t, new Set(spans.keys()), dims, acc);
-    }
-    return t;
   }
 
   /** Cost from the price table when the client sent none (model and usage may come from different events). */
@@ -310,20 +329,22 @@ export class SpanWriter {
     }
   }
 
-  private writeTraceIndexes(t: TraceState): void {
+  /** Tags, models and the search entry of a trace, keyed by its start time. */
+  private writeTraceIndexes(t: TraceState, staleModels: ReadonlySet<string>): void {
     const loaded = t.loaded;
     const oldTags = loaded?.tags ?? [];
     const moved = loaded !== null && loaded.startTime !== t.startTime;
-    if (moved) {
-      for (const tag of oldTags) this.st.deleteTag.run(t.projectId, tag, loaded.startTime, t.ref);
-      for (const { model } of this.st.selectTraceModels.all(t.ref)) {
-        this.st.deleteModel.run(t.projectId, model, loaded.startTime, t.ref);
-        t.newModels.add(model);
-      }
-    }
+    if (moved) for (const tag of oldTags) this.st.deleteTag.run(t.projectId, tag, loaded.startTime, t.ref);
     const oldSet = moved ? new Set<string>() : new Set(oldTags);
     for (const tag of t.tags) if (!oldSet.has(tag)) this.st.insertTag.run(t.projectId, tag, t.startTime, t.ref);
-    for (const model of t.newModels) this.st.insertModel.run(t.projectId, model, t.startTime, t.ref);
+    if (loaded !== null && (moved || staleModels.size > 0)) {
+      // Rare (the root arrived after its children, or a span changed model): rebuild from the spans.
+      const current = this.st.selectTraceModels.all(t.ref).map((r) => r.model);
+      for (const model of new Set([...staleModels, ...current])) this.st.deleteModel.run(t.projectId, model, loaded.startTime, t.ref);
+      for (const model of current) this.st.insertModel.run(t.projectId, model, t.startTime, t.ref);
+    } else {
+      for (const model of t.newModels) this.st.insertModel.run(t.projectId, model, t.startTime, t.ref);
+    }
     const text = searchText(t);
     if (text !== loaded?.searchText) {
       if (loaded?.searchText) this.st.deleteSearch.run(t.ref);
@@ -420,7 +441,7 @@ function traceValues(t: TraceState, now: number): unknown[] {
     t.kinds,
     t.minStart,
     t.maxEnd,
-    JSON.stringify(t.merge),
+    JSON.stringify(t.merge, Object.keys(t.merge).sort()),
     now,
   ];
 }
