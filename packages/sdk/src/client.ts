@@ -127,7 +127,9 @@ export class Wisp {
 
   /** Starts a generation (a model call): a span of kind `generation`. */
   startGeneration(name: string, options?: SpanOptions): Span {
-    return this.startSpan(name, { ...(options ?? {}), kind: options?.kind ?? 'generation' });
+    if (!this.enabled) return NOOP_SPAN;
+    const opts = options !== null && typeof options === 'object' ? options : {};
+    return this.startSpan(name, { ...opts, kind: opts.kind ?? 'generation' });
   }
 
   /**
