@@ -301,3 +301,27 @@ export interface LiveTraceEvent {
   type: 'trace';
   trace: TraceSummary;
 }
+
+/** One price of `GET /api/v1/pricing`: USD per 1 M tokens of a model from `effectiveFrom` on. */
+export interface ModelPrice {
+  /** Base model name; matches names equal to it or starting with it followed by `-`, `@`, `:` or `/`. */
+  model: string;
+  vendor: string;
+  /** Only for spans whose provider is one of these (host-specific prices), when set. */
+  hosts: string[] | null;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  /** `YYYY-MM-DD` (UTC). */
+  effectiveFrom: string;
+}
+
+/** `GET /api/v1/pricing`: the built-in price table the collector uses to cost spans without a cost. */
+export interface PricingResponse {
+  currency: 'USD';
+  unit: 'per 1M tokens';
+  /** Where the prices come from and the date they were checked. */
+  source: { asOf: string; note: string };
+  models: ModelPrice[];
+}

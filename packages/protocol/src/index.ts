@@ -64,4 +64,6 @@ export type {
   ApiKeyInfo,
   CreatedApiKey,
   LiveTraceEvent,
+  ModelPrice,
+  PricingResponse,
 } from './api.js';

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { registerExportRoutes } from './export-routes.js';
 import { registerLiveRoute, type LiveOptions } from './live-route.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
+import { registerPricingRoute } from './pricing-route.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerTraceRoutes } from './trace-routes.js';
 
@@ -24,6 +25,7 @@ export function registerQueryApi(app: FastifyInstance, deps: QueryApiDeps): void
   registerSessionRoutes(app, deps.store);
   registerMetricsRoutes(app, deps.store);
   registerExportRoutes(app, deps.store);
+  registerPricingRoute(app);
   registerLiveRoute(app, deps.store, deps.commits, deps.live);
 }
 
