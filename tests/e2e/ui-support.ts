@@ -39,6 +39,7 @@ export async function openPage(browser: Browser, options: { width?: number; heig
     timezoneId: 'UTC',
   });
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   return { page, context, errors };

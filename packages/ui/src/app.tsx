@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api/api-error.js';
 import { client, type WhoAmI } from './api/client.js';
-import { readCredentials, saveApiKey } from './api/credentials.js';
+import { readCredentials, saveApiKey, saveProject } from './api/credentials.js';
 import { ErrorState } from './components/error-state.js';
 import { KeyPrompt } from './components/key-prompt.js';
 import { LoadingState } from './components/loading-state.js';
@@ -22,10 +22,21 @@ export function App() {
 
   const check = useCallback((afterKey: boolean) => {
     client.whoami().then(
-      (identity) => setAccess({ state: 'ready', identity }),
+      (identity) => {
+        // A project chosen as admin means nothing (and is refused) with a project's own key.
+        if (!identity.admin && readCredentials().projectId) {
+          saveProject(null);
+          return check(afterKey);
+        }
+        setAccess({ state: 'ready', identity });
+      },
       (error: unknown) => {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403))
-          setAccess({ state: 'needs-key', rejected: afterKey });
+        const status = error instanceof ApiError ? error.status : 0;
+        if ((status === 403 || status === 404) && readCredentials().projectId) {
+          saveProject(null);
+          return check(afterKey);
+        }
+        if (status === 401 || status === 403) setAccess({ state: 'needs-key', rejected: afterKey });
         else setAccess({ state: 'failed', error: error as Error });
       },
     );
@@ -49,6 +60,7 @@ export function App() {
         rejected={access.rejected}
         onSubmit={(key) => {
           saveApiKey(key);
+          saveProject(null);
           check(true);
         }}
       />

@@ -13,6 +13,7 @@ export function TimeZonePicker() {
       <select value={choice} onChange={(e) => timeZoneSetting.set(e.target.value)} data-testid="time-zone" title="Time zone of every timestamp">
         <option value="UTC">UTC</option>
         <option value="local">Local ({local})</option>
+        {choice !== 'UTC' && choice !== 'local' && !zones.includes(choice) ? <option value={choice}>{choice}</option> : null}
         <optgroup label="All zones">
           {zones
             .filter((z) => z !== 'UTC')
