@@ -273,6 +273,11 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(await store.findKeyByHash('h1')).toBeNull();
       expect((await store.listKeys('p1'))[0]!.revokedAt).toBe(now + 1);
       expect(await store.findKeyByHash('h2')).toMatchObject({ id: 'k2', projectId: 'p2' });
+      if (store.touchKeys) {
+        await store.touchKeys([{ keyId: 'k2', at: now + 50 }]);
+        await store.touchKeys([{ keyId: 'k2', at: now + 10 }]);
+        expect((await store.findKeyByHash('h2'))!.lastUsedAt).toBe(now + 50);
+      }
     });
 
     it('keeps session and user totals equal to the sum of their traces', async () => {

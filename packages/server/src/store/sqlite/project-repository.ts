@@ -49,6 +49,7 @@ export class ProjectRepository {
   private readonly selectKeys: Statement<[string], KeyRow>;
   private readonly selectKeyByHash: Statement<[string], KeyRow>;
   private readonly revoke: Statement<[number, string, string]>;
+  private readonly touch: Statement<[number, string]>;
 
   constructor(
     private readonly db: Database,
@@ -72,6 +73,8 @@ export class ProjectRepository {
        WHERE hash = ? AND revoked_at IS NULL`,
     );
     this.revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE project_id = ? AND id = ? AND revoked_at IS NULL');
+    // Never moves lastUsedAt backwards (flushes from several places may interleave).
+    this.touch = db.prepare('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?');
   }
 
   /**
@@ -116,5 +119,12 @@ export class ProjectRepository {
 
   revokeKey(projectId: string, keyId: string, at: number): boolean {
     return this.revoke.run(at, projectId, keyId).changes > 0;
+  }
+
+  touchKeys(usage: ReadonlyArray<{ keyId: string; at: number }>): void {
+    if (usage.length === 0) return;
+    this.db.transaction(() => {
+      for (const u of usage) this.touch.run(u.at, u.keyId);
+    }).immediate();
   }
 }

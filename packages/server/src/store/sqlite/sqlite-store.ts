@@ -145,6 +145,9 @@ export class SqliteStore implements Store {
   async revokeKey(projectId: string, keyId: string, at: number): Promise<boolean> {
     return this.p.projects.revokeKey(projectId, keyId, at);
   }
+  async touchKeys(usage: ReadonlyArray<{ keyId: string; at: number }>): Promise<void> {
+    this.p.projects.touchKeys(usage);
+  }
 
   // Reads (implemented in ./read/) --------------------------------------------------------------
 
