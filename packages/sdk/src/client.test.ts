@@ -260,4 +260,29 @@ describe('Wisp client', () => {
     const child = parent.startSpan('c');
     expect(child.startTime).toBeGreaterThanOrEqual(parent.startTime);
   });
+
+  it('passes an estimate of each event\'s serialized size to the exporter, without stringifying on the hot path', () => {
+    const seen: Array<{ json: number; bytes: number }> = [];
+    const measuring = new InMemoryExporter();
+    const exporter = {
+      enqueue: (e: Parameters<InMemoryExporter['enqueue']>[0], bytes: number) => {
+        seen.push({ json: JSON.stringify(e).length, bytes });
+        measuring.enqueue(e, bytes);
+      },
+      flush: () => measuring.flush(),
+      shutdown: () => measuring.shutdown(),
+      stats: () => measuring.stats(),
+    };
+    const wisp = new Wisp({ exporters: [exporter], flushOnBeforeExit: false });
+    const messages = Array.from({ length: 50 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'lorem ipsum '.repeat(20) }));
+    wisp.trace('t', () => {
+      wisp.startSpan('small').end({ output: 'ok' });
+      wisp.startSpan('big', { input: { messages } }).end({ output: { text: 'x'.repeat(50_000) }, metadata: { a: 1 } });
+    }, { userId: 'u', tags: ['a'] });
+    expect(seen.length).toBe(6);
+    for (const { json, bytes } of seen) {
+      expect(bytes).toBeGreaterThan(json * 0.5);
+      expect(bytes).toBeLessThan(json * 2 + 300);
+    }
+  });
 });
