@@ -7,10 +7,21 @@ export const MAX_METADATA_CHARS = 1_048_576;
 /** Keys of one metadata object (the native wire's limit). */
 export const MAX_METADATA_KEYS = 1_000;
 
+// Sizes of objects shared by many spans (a resource's attributes), measured once.
+const sharedSizes = new WeakMap<object, number>();
+
+/** Measures a value that many spans will carry, so that bounding each of them costs nothing. */
+export function shareSize<T extends object>(value: T): T {
+  sharedSizes.set(value, sizeOf(value));
+  return value;
+}
+
 /** Approximate serialized size; exact for strings, JSON length for the rest. */
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length + 2;
   if (typeof value !== 'object' || value === null) return 8;
+  const shared = sharedSizes.get(value);
+  if (shared !== undefined) return shared;
   try {
     return JSON.stringify(value)?.length ?? 8;
   } catch {

@@ -45,7 +45,7 @@ const USAGE_KEYS: Record<keyof Usage, string[]> = {
 };
 
 // `gen_ai.request.*` parameters, stored under their short name.
-const REQUEST_PARAMETERS = [
+const REQUEST_PARAMETER_NAMES = [
   'temperature',
   'max_tokens',
   'top_p',
@@ -58,6 +58,7 @@ const REQUEST_PARAMETERS = [
   'stream',
   'encoding_formats',
 ];
+const REQUEST_PARAMETERS: ReadonlyArray<[key: string, name: string]> = REQUEST_PARAMETER_NAMES.map((p) => [`gen_ai.request.${p}`, p.replace('.', '_')]);
 
 // Seconds after the span's start (GenAI) or milliseconds (Vercel AI SDK).
 const TTFT_SECONDS_KEYS = [
@@ -95,9 +96,8 @@ export function mapGeneration(bag: AttributeBag): GenerationFields {
   if (model) out.model = name(model);
 
   const params: Record<string, unknown> = {};
-  for (const param of REQUEST_PARAMETERS) {
-    const key = `gen_ai.request.${param}`;
-    if (bag.has(key)) setOwn(params, param.replace('.', '_'), bag.take(key));
+  for (const [key, param] of REQUEST_PARAMETERS) {
+    if (bag.has(key)) setOwn(params, param, bag.take(key));
   }
   const invocation = parseJsonish(bag.take('llm.invocation_parameters', 'langfuse.observation.model.parameters'));
   if (typeof invocation === 'object' && invocation !== null && !Array.isArray(invocation)) {

@@ -27,9 +27,11 @@ function flattened(prefix: string, simplify?: (item: unknown) => unknown): Rule 
 
 /** `input.value` / `output.value`, parsed when their mime type says JSON (or they look like it). */
 function openInferenceValue(which: 'input' | 'output'): Rule {
+  const valueKey = `${which}.value`;
+  const mimeKey = `${which}.mime_type`;
   return (bag) => {
-    const v = bag.take(`${which}.value`);
-    const mime = bag.take(`${which}.mime_type`);
+    const v = bag.take(valueKey);
+    const mime = bag.take(mimeKey);
     if (v === undefined || v === '') return undefined;
     return mime === 'text/plain' ? v : parseJsonish(v);
   };
@@ -108,9 +110,14 @@ function firstOf(bag: AttributeBag, rules: Rule[]): unknown {
  * `tool.parameters` (the tool's JSON schema, not the call's arguments) is used only when nothing else
  * carries an input.
  */
+const TOOL_INPUT_RULES = [...TOOL_INPUT, ...INPUT_RULES];
+const TOOL_OUTPUT_RULES = [...TOOL_OUTPUT, ...OUTPUT_RULES];
+const RETRIEVER_INPUT_RULES = [...RETRIEVER_INPUT, ...INPUT_RULES];
+const RETRIEVER_OUTPUT_RULES = [...RETRIEVER_OUTPUT, ...OUTPUT_RULES];
+
 export function mapIo(bag: AttributeBag, kind: ObservationKind): IoFields {
-  const inputRules = kind === 'tool' ? [...TOOL_INPUT, ...INPUT_RULES] : kind === 'retriever' ? [...RETRIEVER_INPUT, ...INPUT_RULES] : INPUT_RULES;
-  const outputRules = kind === 'tool' ? [...TOOL_OUTPUT, ...OUTPUT_RULES] : kind === 'retriever' ? [...RETRIEVER_OUTPUT, ...OUTPUT_RULES] : OUTPUT_RULES;
+  const inputRules = kind === 'tool' ? TOOL_INPUT_RULES : kind === 'retriever' ? RETRIEVER_INPUT_RULES : INPUT_RULES;
+  const outputRules = kind === 'tool' ? TOOL_OUTPUT_RULES : kind === 'retriever' ? RETRIEVER_OUTPUT_RULES : OUTPUT_RULES;
   const out: IoFields = {};
   let input = firstOf(bag, inputRules);
   if (input === undefined && kind === 'tool') input = attr('tool.parameters')(bag);

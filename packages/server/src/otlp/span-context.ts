@@ -1,5 +1,5 @@
 import type { OtlpScopeContext } from './otlp-span.js';
-import { boundMetadata } from './bounds.js';
+import { boundMetadata, shareSize } from './bounds.js';
 
 /** What every span of one resource and scope shares, computed once per group. */
 export interface SpanContext {
@@ -36,9 +36,9 @@ export function spanContext(group: OtlpScopeContext): SpanContext {
   if (release) context.release = release;
   if (environment) context.environment = environment;
   const rest = boundMetadata([...values].filter(([key]) => !MAPPED_RESOURCE_KEYS.has(key)));
-  if (rest) context.resource = rest;
+  if (rest) context.resource = shareSize(rest);
   if (group.scopeName) {
-    context.scope = group.scopeVersion ? { name: group.scopeName, version: group.scopeVersion } : { name: group.scopeName };
+    context.scope = shareSize(group.scopeVersion ? { name: group.scopeName, version: group.scopeVersion } : { name: group.scopeName });
   }
   return context;
 }
