@@ -1,9 +1,15 @@
 import type { DropReason, IngestEvent } from '@wisp/protocol';
-import { hasPayload, mergedEvent, withoutPayloads, type QueueEntry } from './queue-entry.js';
+import { hasPayload, mergedEvent, releaseEvents, withoutPayloads, type QueueEntry } from './queue-entry.js';
 import type { WireFormat } from './wire-format.js';
 
 /** The encoder yields to the event loop after this much continuous work. */
 const ENCODE_SLICE_MS = 2;
+/**
+ * Batches estimated below this are serialized in one call when the format allows: a couple of
+ * milliseconds of work at most (estimates run above the real size of merged spans), and cheaper
+ * than one call per event plus a join.
+ */
+const ONE_SHOT_MAX_BYTES = 1024 * 1024;
 
 export interface EncodeLimits {
   /** One serialized event may not exceed this (its payloads are dropped first). */
@@ -12,12 +18,14 @@ export interface EncodeLimits {
   maxRequestBytes: number;
 }
 
-/** Events ready to be wrapped into one request body. */
+/** Events ready to be sent as one request body. */
 export interface EncodedRequest {
   entries: QueueEntry[];
   events: IngestEvent[];
-  pieces: string[];
-  bytes: number;
+  /** Each event serialized (absent when `body` was made in one shot). */
+  pieces?: string[];
+  /** The whole body, when made in one shot. */
+  body?: string;
 }
 
 export interface EncodeResult {
@@ -40,9 +48,11 @@ export async function encodeEntries(
   format: WireFormat,
   limits: EncodeLimits,
 ): Promise<EncodeResult> {
+  const oneShot = encodeInOneShot(entries, format, limits);
+  if (oneShot) return { requests: [oneShot], dropped: [], skipped: [], trimmed: 0 };
   const result: EncodeResult = { requests: [], dropped: [], skipped: [], trimmed: 0 };
   const budget = limits.maxRequestBytes - format.overheadBytes;
-  let current: EncodedRequest = { entries: [], events: [], pieces: [], bytes: 0 };
+  let current = { entries: [] as QueueEntry[], events: [] as IngestEvent[], pieces: [] as string[], bytes: 0 };
   let sliceStart = performance.now();
   for (let i = 0; i < entries.length; i++) {
     if ((i & 31) === 31 && performance.now() - sliceStart > ENCODE_SLICE_MS) {
@@ -86,17 +96,59 @@ export async function encodeEntries(
   return result;
 }
 
+/**
+ * The common case (a small batch, nothing odd in it) in one serializer call. Returns undefined when
+ * the batch needs the careful path: too big to serialize without yielding, an event that does not
+ * serialize, or a body big enough that one event might pass the event limit.
+ */
+function encodeInOneShot(entries: readonly QueueEntry[], format: WireFormat, limits: EncodeLimits): EncodedRequest | undefined {
+  if (!format.encodeAll) return undefined;
+  let estimate = 0;
+  for (const entry of entries) estimate += entry.bytes;
+  if (estimate > ONE_SHOT_MAX_BYTES) return undefined;
+  try {
+    const events = entries.map(mergedEvent);
+    const body = format.encodeAll(events);
+    const limit = Math.min(limits.maxEventBytes, limits.maxRequestBytes);
+    // A UTF-8 byte is at most 3 per UTF-16 unit: skip measuring when the body is clearly small.
+    if (body.length * 3 > limit && Buffer.byteLength(body) > limit) return undefined;
+    return { entries: [...entries], events, body };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps only the body of each request, and lets go of the events of the batch, when the format can
+ * decode bodies again: while a request is in flight (or waiting to retry) the garbage collector
+ * then sees one flat string instead of thousands of small objects to trace and copy.
+ */
+export function compactRequests(requests: EncodedRequest[], format: WireFormat): void {
+  if (!format.decodeAll) return;
+  for (const request of requests) {
+    request.body = requestBody(request, format);
+    request.pieces = undefined;
+    request.events = [];
+    for (const entry of request.entries) releaseEvents(entry);
+  }
+}
+
 /** Splits a request in two halves (for a 413). */
-export function splitRequest(request: EncodedRequest): [EncodedRequest, EncodedRequest] {
+export function splitRequest(request: EncodedRequest, format: WireFormat): [EncodedRequest, EncodedRequest] {
+  if (!request.pieces && request.events.length === 0 && request.body !== undefined && format.decodeAll) {
+    request = { ...request, events: format.decodeAll(request.body) };
+  }
+  const pieces = request.pieces ?? request.events.map((e) => format.encodeEvent(e) ?? 'null');
   const mid = Math.ceil(request.entries.length / 2);
-  const half = (from: number, to: number): EncodedRequest => {
-    const pieces = request.pieces.slice(from, to);
-    return {
-      entries: request.entries.slice(from, to),
-      events: request.events.slice(from, to),
-      pieces,
-      bytes: pieces.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0),
-    };
-  };
+  const half = (from: number, to: number): EncodedRequest => ({
+    entries: request.entries.slice(from, to),
+    events: request.events.slice(from, to),
+    pieces: pieces.slice(from, to),
+  });
   return [half(0, mid), half(mid, request.entries.length)];
+}
+
+/** The request body. */
+export function requestBody(request: EncodedRequest, format: WireFormat): string {
+  return request.body ?? format.wrap(request.pieces ?? [], request.events);
 }

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { DropReason, IngestEvent, SpanEvent } from '@wisp/protocol';
 import type { ExporterStats, FlushResult, SpanExporter } from '../exporter.js';
-import { encodeEntries, splitRequest, type EncodedRequest } from './batch-encoder.js';
+import { compactRequests, encodeEntries, requestBody, splitRequest, type EncodedRequest } from './batch-encoder.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import * as D from './defaults.js';
@@ -286,11 +286,12 @@ export class ExportPipeline implements SpanExporter {
     this.counters.payloadsShed += encoded.trimmed;
     for (const { entry, reason } of encoded.dropped) this.settle(batch, entry, reason);
     for (const entry of encoded.skipped) this.settle(batch, entry, 'sent');
+    compactRequests(encoded.requests, this.format);
     await Promise.all(encoded.requests.map((request) => this.sendRequest(batch, request)));
   }
 
   private async sendRequest(batch: InFlightBatch, request: EncodedRequest): Promise<void> {
-    const json = this.format.wrap(request.pieces, request.events);
+    const json = requestBody(request, this.format);
     const { body, encoding } = await compressBody(json, this.options.gzipAboveBytes);
     const headers: Record<string, string> = { 'content-type': this.format.contentType };
     if (encoding) headers['content-encoding'] = encoding;
@@ -299,7 +300,7 @@ export class ExportPipeline implements SpanExporter {
       this.settleAnswered(batch, request.entries, this.format.rejections(outcome.body));
     } else if (outcome.kind === 'failure' && outcome.status === 413) {
       if (request.entries.length === 1) this.settle(batch, request.entries[0]!, 'too_large');
-      else await Promise.all(splitRequest(request).map((half) => this.sendRequest(batch, half)));
+      else await Promise.all(splitRequest(request, this.format).map((half) => this.sendRequest(batch, half)));
     } else if (outcome.kind === 'failure') {
       for (const entry of request.entries) this.settle(batch, entry, 'rejected');
     } else {
@@ -326,8 +327,8 @@ export class ExportPipeline implements SpanExporter {
 
   /** Moves one entry out of "in flight", exactly once. */
   private settle(batch: InFlightBatch, entry: QueueEntry, outcome: Settlement): void {
-    if (settled.has(entry)) return;
-    settled.add(entry);
+    if (entry.settled) return;
+    entry.settled = true;
     batch.open--;
     if (entry.span) {
       this.inFlightSpans--;
@@ -350,6 +351,3 @@ export class ExportPipeline implements SpanExporter {
     for (const waiter of this.waiters) waiter.check();
   }
 }
-
-/** Entries already accounted for (sent or dropped); a WeakSet keeps QueueEntry free of bookkeeping. */
-const settled = new WeakSet<QueueEntry>();

@@ -1,4 +1,4 @@
-import { INGEST_PATH, type IngestResponse } from '@wisp/protocol';
+import { INGEST_PATH, type IngestBatch, type IngestResponse } from '@wisp/protocol';
 import type { Rejections, WireFormat } from './wire-format.js';
 
 /** The collector's native ingest: `POST /v1/ingest` with `{"events":[...]}`. */
@@ -8,6 +8,8 @@ export const nativeFormat: WireFormat = {
   encodeEvent: (event) => JSON.stringify(event),
   overheadBytes: 16,
   wrap: (pieces) => `{"events":[${pieces.join(',')}]}`,
+  encodeAll: (events) => JSON.stringify({ events }),
+  decodeAll: (body) => (JSON.parse(body) as IngestBatch).events,
   rejections(body): Rejections {
     if (!body.includes('"rejected"')) return { count: 0 };
     try {

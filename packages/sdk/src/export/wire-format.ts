@@ -22,6 +22,16 @@ export interface WireFormat {
   readonly overheadBytes: number;
   /** The request body from serialized events (`events[i]` is the source of `pieces[i]`). */
   wrap(pieces: readonly string[], events: readonly IngestEvent[]): string;
+  /**
+   * Optional fast path: the whole body in one call, equal to wrapping every event's piece. Used
+   * for small batches, where one `JSON.stringify` is cheaper than one per event plus a join.
+   */
+  encodeAll?(events: readonly IngestEvent[]): string;
+  /**
+   * The inverse of `wrap`. When present, the pipeline keeps only request bodies (flat strings) while
+   * requests are in flight, and decodes one in the rare case it must be split (413).
+   */
+  decodeAll?(body: string): IngestEvent[];
   /** Reads a 2xx answer body (possibly truncated) for partially rejected requests. */
   rejections(body: string): Rejections;
 }
