@@ -13,16 +13,14 @@ import type { FlushResult, SpanExporter } from './exporter.js';
 import { fanOutFlush } from './fan-out.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { installProcessHooks } from './lifecycle.js';
-import { MASK_FAILED } from './masking.js';
 import type { ResolvedOptions, WispOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { CarrierOut } from './propagation.js';
 import { injectContext } from './propagation.js';
 import { runInSpan } from './run-in-span.js';
 import { shouldSample } from './sampler.js';
-import type { Snapshot } from './snapshot.js';
-import { snapshot } from './snapshot.js';
-import type { CaptureField, SpanRecorder } from './span.js';
+import { createCapture } from './capture.js';
+import type { SpanRecorder } from './span.js';
 import { Span } from './span.js';
 import type { SpanAttributes, SpanContext, SpanOptions, TraceAttributesInput } from './span-types.js';
 import type { WispStats } from './stats.js';
@@ -384,17 +382,7 @@ export class Wisp {
     const report = (c: DiagnosticCode, m: string, e?: unknown) => this.report(c, m, e);
     return {
       serviceName: this.options.serviceName,
-      capture: (value: unknown, field: CaptureField, span: Span): Snapshot => {
-        const snap = snapshot(value, snapshotLimits, redact);
-        if (mask === undefined) return snap;
-        try {
-          const masked = mask(snap.value, { field, spanName: span.name, kind: span.kind });
-          return masked === snap.value ? snap : snapshot(masked, snapshotLimits, false);
-        } catch (err) {
-          report('mask_failed', `mask threw for ${field} of span "${span.name}"; the value is replaced`, err);
-          return { value: MASK_FAILED, bytes: MASK_FAILED.length + 2, truncated: true };
-        }
-      },
+      capture: createCapture(snapshotLimits, redact, mask, report),
       emit: (event: SpanEvent, bytes: number): void => {
         for (let i = 0; i < exporters.length; i++) {
           try {

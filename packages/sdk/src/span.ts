@@ -3,11 +3,12 @@
  * tick: it holds ids, timestamps and bounded snapshots, and hands a small `start` event and a full
  * `end` event to its recorder (the client), which enqueues them on the exporters.
  */
-import type { ErrorInfo, Level, ObservationKind, SpanEvent, StreamStats, TraceAttributes, Usage } from '@wisp/protocol';
+import type { ErrorInfo, Level, ObservationKind, SpanEvent, StreamStats, Usage } from '@wisp/protocol';
 import { monotonicNow, roundMicros } from './clock.js';
 import type { DiagnosticCode } from './diagnostics.js';
 import type { Snapshot } from './snapshot.js';
 import type { SpanAttributes, SpanContext, SpanEndOptions, SpanOptions, TraceAttributesInput } from './span-types.js';
+import { copyTraceAttributes, MAX_NAME_LENGTH, TraceAttributeSet } from './trace-attributes.js';
 import { toEpochMs, toErrorInfo, validLevel, validUsage } from './span-values.js';
 
 /** Which captured field a snapshot is for; passed to the masking hook. */
@@ -25,25 +26,6 @@ export interface SpanRecorder {
 
 /** Fixed overhead of a span event on the wire, in bytes (ids, times, field names). */
 const EVENT_BASE_BYTES = 220;
-/** The collector's limits on name-like strings and tags (`DEFAULT_LIMITS`). */
-const MAX_NAME = 1000;
-const MAX_TAGS = 100;
-
-/** A copy of trace attributes with a fixed shape. */
-function copyTrace(t: TraceAttributes): TraceAttributes {
-  return {
-    name: t.name,
-    userId: t.userId,
-    sessionId: t.sessionId,
-    tags: t.tags,
-    metadata: t.metadata,
-    release: t.release,
-    environment: t.environment,
-    input: t.input,
-    output: t.output,
-  };
-}
-
 export class Span implements SpanContext {
   readonly traceId: string;
   readonly spanId: string;
@@ -77,8 +59,7 @@ export class Span implements SpanContext {
   private completionStartTime: number | undefined;
   private stream: StreamStats | undefined;
   private lastChunkMono = 0;
-  private traceAttrs: TraceAttributes | undefined;
-  private traceBytes = 0;
+  private traceAttrs: TraceAttributeSet | undefined;
 
   /** @internal Spans are created by a client (`startSpan`, `observe`, `trace`). */
   constructor(init: {
@@ -291,10 +272,10 @@ export class Span implements SpanContext {
       cost: undefined,
       completionStartTime: undefined,
       stream: undefined,
-      trace: t === undefined ? undefined : copyTrace(t),
+      trace: t === undefined ? undefined : copyTraceAttributes(t.value),
       service: this.recorder.serviceName,
     };
-    const bytes = EVENT_BASE_BYTES + this.name.length + (input?.bytes ?? 0) + (t === undefined ? 0 : this.traceBytes);
+    const bytes = EVENT_BASE_BYTES + this.name.length + (input?.bytes ?? 0) + (t === undefined ? 0 : t.bytes);
     this.recorder.emit(e, bytes);
   }
 
@@ -303,13 +284,21 @@ export class Span implements SpanContext {
     this.mergeTrace(attributes);
   }
 
+  private mergeTrace(attributes: TraceAttributesInput): void {
+    (this.traceAttrs ??= new TraceAttributeSet()).merge(
+      attributes,
+      (value, field) => this.recorder.capture(value, field, this),
+      (message) => this.recorder.report('invalid_argument', message),
+    );
+  }
+
   private emitEnd(endTime: number): void {
     const { input, output, metadata, modelParameters, error, statusMessage } = this;
-    let t = this.traceAttrs;
-    let bytes = EVENT_BASE_BYTES + this.name.length + this.traceBytes;
+    let t = this.traceAttrs?.value;
+    let bytes = EVENT_BASE_BYTES + this.name.length + (this.traceAttrs?.bytes ?? 0);
     if (t !== undefined && this.isRoot && ((t.input === undefined && input !== undefined) || (t.output === undefined && output !== undefined))) {
       // A trace's input and output default to its root's: the same snapshot, no second copy.
-      t = copyTrace(t);
+      t = copyTraceAttributes(t);
       if (t.input === undefined && input !== undefined) {
         t.input = input.value;
         bytes += input.bytes;
@@ -362,7 +351,7 @@ export class Span implements SpanContext {
       return;
     }
     if (a.name !== undefined) {
-      if (typeof a.name === 'string' && a.name !== '') this.name = a.name.slice(0, MAX_NAME);
+      if (typeof a.name === 'string' && a.name !== '') this.name = a.name.slice(0, MAX_NAME_LENGTH);
       else this.recorder.report('invalid_argument', `span "${this.name}": name must be a non-empty string`);
     }
     if (a.input !== undefined) this.input = this.recorder.capture(a.input, 'input', this);
@@ -402,52 +391,6 @@ export class Span implements SpanContext {
     }
   }
 
-  private mergeTrace(a: TraceAttributesInput): void {
-    const t = (this.traceAttrs ??= copyTrace({}));
-    if (a.name !== undefined) t.name = this.traceText('name', a.name, t.name);
-    if (a.userId !== undefined) t.userId = this.traceText('userId', a.userId, t.userId);
-    if (a.sessionId !== undefined) t.sessionId = this.traceText('sessionId', a.sessionId, t.sessionId);
-    if (a.release !== undefined) t.release = this.traceText('release', a.release, t.release);
-    if (a.environment !== undefined) t.environment = this.traceText('environment', a.environment, t.environment);
-    if (a.tags !== undefined) {
-      if (Array.isArray(a.tags)) {
-        const tags = a.tags.filter((x): x is string => typeof x === 'string').map((x) => x.slice(0, MAX_NAME));
-        t.tags = [...new Set([...(t.tags ?? []), ...tags])].slice(0, MAX_TAGS);
-        this.traceBytes += tags.reduce((n, x) => n + x.length + 3, 8);
-      } else {
-        this.recorder.report('invalid_argument', 'trace tags must be an array of strings');
-      }
-    }
-    if (a.metadata !== undefined) {
-      if (a.metadata === null || typeof a.metadata !== 'object' || Array.isArray(a.metadata)) {
-        this.recorder.report('invalid_argument', 'trace metadata must be an object');
-      } else {
-        const snap = this.recorder.capture(a.metadata, 'trace.metadata', this);
-        t.metadata = { ...(t.metadata ?? {}), ...(snap.value as Record<string, unknown>) };
-        this.traceBytes += snap.bytes;
-      }
-    }
-    if (a.input !== undefined) {
-      const snap = this.recorder.capture(a.input, 'trace.input', this);
-      t.input = snap.value;
-      this.traceBytes += snap.bytes;
-    }
-    if (a.output !== undefined) {
-      const snap = this.recorder.capture(a.output, 'trace.output', this);
-      t.output = snap.value;
-      this.traceBytes += snap.bytes;
-    }
-  }
-
-  private traceText(key: string, v: unknown, previous: string | undefined): string | undefined {
-    if (typeof v === 'string') {
-      this.traceBytes += Math.min(v.length, MAX_NAME) + key.length + 6;
-      return v.length > MAX_NAME ? v.slice(0, MAX_NAME) : v;
-    }
-    this.recorder.report('invalid_argument', `trace ${key} must be a string, got ${v === null ? 'null' : typeof v}`);
-    return previous;
-  }
-
   private setErrorUnchecked(err: unknown): void {
     this.status = 'error';
     this.error = toErrorInfo(err);
@@ -464,7 +407,7 @@ export class Span implements SpanContext {
   }
 
   private text(field: string, v: unknown, previous: string | undefined): string | undefined {
-    if (typeof v === 'string') return v.length > MAX_NAME ? v.slice(0, MAX_NAME) : v;
+    if (typeof v === 'string') return v.length > MAX_NAME_LENGTH ? v.slice(0, MAX_NAME_LENGTH) : v;
     return this.invalid(field, previous);
   }
 
