@@ -4,7 +4,6 @@ import { client, type WhoAmI } from './api/client.js';
 import { readCredentials, saveApiKey, saveProject } from './api/credentials.js';
 import { ErrorState } from './components/error-state.js';
 import { KeyPrompt } from './components/key-prompt.js';
-import { LoadingState } from './components/loading-state.js';
 import { NavBar } from './components/nav-bar.js';
 import { ProjectPicker } from './components/project-picker.js';
 import { Routes } from './routes.js';
@@ -44,10 +43,11 @@ export function App() {
 
   useEffect(() => {
     check(false);
-    return client.onUnauthorized(() => setAccess((a) => (a.state === 'ready' ? { state: 'needs-key', rejected: true } : a)));
+    return client.onUnauthorized(() =>
+      setAccess((a) => (a.state === 'ready' || a.state === 'checking' ? { state: 'needs-key', rejected: a.state === 'ready' } : a)),
+    );
   }, [check]);
 
-  if (access.state === 'checking') return <LoadingState label="Connecting to the collector…" />;
   if (access.state === 'failed')
     return (
       <main className="page">
@@ -66,13 +66,15 @@ export function App() {
       />
     );
 
-  const { identity } = access;
-  const project = readCredentials().projectId ?? identity.projectId;
+  // While whoami is in flight the page already loads its data (a 10,000-span trace should not wait
+  // for a round trip first); a 401 on any call brings up the key prompt.
+  const identity = access.state === 'ready' ? access.identity : null;
+  const project = readCredentials().projectId ?? identity?.projectId ?? '';
   return (
     <>
       <NavBar>
-        {identity.admin ? <ProjectPicker current={project} onChange={() => setEpoch((e) => e + 1)} /> : null}
-        {identity.authRequired ? (
+        {identity?.admin ? <ProjectPicker current={project} onChange={() => setEpoch((e) => e + 1)} /> : null}
+        {identity?.authRequired ? (
           <button
             type="button"
             className="quiet"
@@ -85,7 +87,7 @@ export function App() {
           </button>
         ) : null}
       </NavBar>
-      <main className="app-main" key={`${project}:${epoch}`}>
+      <main className="app-main" key={`${readCredentials().projectId ?? ""}:${epoch}`}>
         <Routes identity={identity} projectId={project} />
       </main>
     </>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { WhoAmI } from './api/client.js';
 import { EmptyState } from './components/empty-state.js';
+import { LoadingState } from './components/loading-state.js';
 import { MonitorPage } from './pages/monitor-page.js';
 import { SessionDetailPage } from './pages/session-detail-page.js';
 import { SessionsPage } from './pages/sessions-page.js';
@@ -25,7 +26,7 @@ const param = (path: string, prefix: string) => {
 };
 
 /** Which page the path shows. */
-export function Routes({ identity, projectId }: { identity: WhoAmI; projectId: string }) {
+export function Routes({ identity, projectId }: { identity: WhoAmI | null; projectId: string }) {
   const { path } = useLocation();
   if (path === '/' || path === '') return <Redirect to="/traces" />;
   if (path === '/traces') return <TracesPage />;
@@ -39,7 +40,7 @@ export function Routes({ identity, projectId }: { identity: WhoAmI; projectId: s
     return <SessionDetailPage key={id} sessionId={id} />;
   }
   if (path === '/monitor') return <MonitorPage />;
-  if (path === '/settings') return <SettingsPage identity={identity} projectId={projectId} />;
+  if (path === '/settings') return identity ? <SettingsPage identity={identity} projectId={projectId} /> : <LoadingState />;
   return (
     <EmptyState title="There is no page here.">
       <Link to="/traces">Go to traces</Link>
