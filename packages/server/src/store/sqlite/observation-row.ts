@@ -7,6 +7,7 @@ import {
   encodeMergeState,
   newSpanState,
   ttftOf,
+  usageOf,
   type SpanState,
 } from './span-merge.js';
 
@@ -91,7 +92,7 @@ export interface ObservationRow {
 
 /** The values of OBSERVATION_COLUMNS for a state. */
 export function observationValues(s: SpanState, dims: SpanDims, counted: boolean): unknown[] {
-  const u = s.usage === null ? null : (JSON.parse(s.usage) as Record<string, number | undefined>);
+  const u = usageOf(s);
   return [
     s.spanId,
     s.parentId,

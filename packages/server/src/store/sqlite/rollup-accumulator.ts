@@ -17,7 +17,7 @@ import {
   type Histogram,
 } from '../../metrics/histogram.js';
 import { ROLLUP_RESOLUTIONS } from './schema.js';
-import { durationOf, ttftOf, type SpanState } from './span-merge.js';
+import { durationOf, ttftOf, usageOf, type SpanState } from './span-merge.js';
 
 /** The dimensions and values one ended span adds to the rollups. */
 export interface Contribution {
@@ -56,7 +56,7 @@ export function contributionOf(s: SpanState, dims: SpanDims, traceId: string): C
   if (s.status !== 'ok' && s.status !== 'error') return null;
   const time = s.startTime ?? s.endTime;
   if (time === null) return null;
-  const u = s.usage === null ? null : (JSON.parse(s.usage) as Record<string, number | undefined>);
+  const u = usageOf(s);
   const input = u?.input ?? 0;
   const output = u?.output ?? 0;
   return {
@@ -210,8 +210,10 @@ export class RollupWriter {
        sample_trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (project_id, resolution, bucket, series_id, error_type) DO UPDATE SET
          count = count + excluded.count,
-         sample_message = CASE WHEN excluded.last_seen >= last_seen THEN excluded.sample_message ELSE sample_message END,
-         sample_trace_id = CASE WHEN excluded.last_seen >= last_seen THEN excluded.sample_trace_id ELSE sample_trace_id END,
+         sample_message = CASE WHEN excluded.last_seen > last_seen OR (excluded.last_seen = last_seen
+           AND excluded.sample_trace_id > sample_trace_id) THEN excluded.sample_message ELSE sample_message END,
+         sample_trace_id = CASE WHEN excluded.last_seen > last_seen OR (excluded.last_seen = last_seen
+           AND excluded.sample_trace_id > sample_trace_id) THEN excluded.sample_trace_id ELSE sample_trace_id END,
          last_seen = max(last_seen, excluded.last_seen)`,
     );
     this.deleteEmptyError = db.prepare(
@@ -237,6 +239,7 @@ export class RollupWriter {
 
   /** Applies the accumulated deltas. Runs inside the write transaction. */
   apply(acc: RollupAccumulator): void {
+    acc.withCoarserResolutions();
     for (const d of acc.series.values()) this.applySeries(d);
     for (const d of acc.users.values()) {
       if (d.count === 0 && d.cost === 0 && d.totalTokens === 0 && d.latencySum === 0 && d.errorCount === 0) continue;
@@ -298,7 +301,7 @@ const roundMicros = (x: number): number => Math.round(x * 1e3) / 1e3;
 const roundCost = (x: number): number => Math.round(x * 1e12) / 1e12;
 
 
-/** Deltas of one write, keyed by rollup row. */
+/** Deltas of one write, keyed by rollup row. Spans are added at the finest resolution only. */
 export class RollupAccumulator {
   readonly series = new Map<string, SeriesDelta>();
   readonly users = new Map<string, UserDelta>();
@@ -306,69 +309,118 @@ export class RollupAccumulator {
 
   /** Adds (sign 1) or removes (sign -1) one span's contribution. */
   add(projectId: string, c: Contribution, sign: 1 | -1): void {
+    const resolution = FINEST;
+    const bucket = Math.floor(c.time / resolution) * resolution;
     const dims: SeriesDelta['dims'] = [c.kind, c.name, c.provider, c.model, c.environment, c.release];
     const seriesKey = dims.join('\u0000');
+    const key = `${projectId}\u0001${bucket}\u0001${seriesKey}`;
+    const d = this.seriesDelta(key, projectId, resolution, bucket, seriesKey, dims);
+    d.count += sign;
+    if (c.error) d.errorCount += sign;
+    if (c.latency !== null) {
+      d.latencyCount += sign;
+      d.latencySum += sign * c.latency;
+      addValue(d.latency, c.latency, sign);
+    }
+    if (c.ttft !== null) {
+      d.ttftCount += sign;
+      d.ttftSum += sign * c.ttft;
+      addValue(d.ttft, c.ttft, sign);
+    }
+    d.inputTokens += sign * c.inputTokens;
+    d.outputTokens += sign * c.outputTokens;
+    d.cacheReadTokens += sign * c.cacheReadTokens;
+    d.cacheWriteTokens += sign * c.cacheWriteTokens;
+    d.reasoningTokens += sign * c.reasoningTokens;
+    d.totalTokens += sign * c.totalTokens;
+    d.cost += sign * c.cost;
+
+    const u = this.userDelta(`${projectId}\u0001${bucket}\u0001${c.userId}`, projectId, resolution, bucket, c.userId);
+    u.count += sign;
+    if (c.error) u.errorCount += sign;
+    u.latencySum += sign * (c.latency ?? 0);
+    u.inputTokens += sign * c.inputTokens;
+    u.outputTokens += sign * c.outputTokens;
+    u.totalTokens += sign * c.totalTokens;
+    u.cost += sign * c.cost;
+
+    if (c.errorType !== null) {
+      const e = this.errorDelta(`${key}\u0001${c.errorType}`, projectId, resolution, bucket, seriesKey, dims, c.errorType);
+      e.count += sign;
+      if (sign > 0) noteError(e, c.endTime, c.errorMessage, c.traceId);
+    }
+  }
+
+  /** Adds the coarser resolutions, each the sum of the finest buckets it covers. */
+  withCoarserResolutions(): void {
     for (const resolution of ROLLUP_RESOLUTIONS) {
-      const bucket = Math.floor(c.time / resolution) * resolution;
-      const key = `${projectId}\u0001${resolution}\u0001${bucket}\u0001${seriesKey}`;
-      let d = this.series.get(key);
-      if (!d) {
-        d = {
-          projectId, resolution, bucket, seriesKey, dims,
-          count: 0, errorCount: 0, latencyCount: 0, latencySum: 0,
-          latency: emptyHistogram(), ttftCount: 0, ttftSum: 0, ttft: emptyHistogram(),
-          inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0, cost: 0,
-        };
-        this.series.set(key, d);
+      if (resolution === FINEST) continue;
+      for (const d of [...this.series.values()]) {
+        if (d.resolution !== FINEST) continue;
+        const bucket = Math.floor(d.bucket / resolution) * resolution;
+        const into = this.seriesDelta(`${d.projectId}\u0001${resolution}\u0001${bucket}\u0001${d.seriesKey}`, d.projectId, resolution, bucket, d.seriesKey, d.dims);
+        for (const k of SERIES_SUMS) into[k] += d[k];
+        mergeInto(into.latency, d.latency);
+        mergeInto(into.ttft, d.ttft);
       }
-      d.count += sign;
-      if (c.error) d.errorCount += sign;
-      if (c.latency !== null) {
-        d.latencyCount += sign;
-        d.latencySum += sign * c.latency;
-        addValue(d.latency, c.latency, sign);
+      for (const d of [...this.users.values()]) {
+        if (d.resolution !== FINEST) continue;
+        const bucket = Math.floor(d.bucket / resolution) * resolution;
+        const into = this.userDelta(`${d.projectId}\u0001${resolution}\u0001${bucket}\u0001${d.userId}`, d.projectId, resolution, bucket, d.userId);
+        for (const k of USER_SUMS) into[k] += d[k];
       }
-      if (c.ttft !== null) {
-        d.ttftCount += sign;
-        d.ttftSum += sign * c.ttft;
-        addValue(d.ttft, c.ttft, sign);
-      }
-      d.inputTokens += sign * c.inputTokens;
-      d.outputTokens += sign * c.outputTokens;
-      d.cacheReadTokens += sign * c.cacheReadTokens;
-      d.cacheWriteTokens += sign * c.cacheWriteTokens;
-      d.reasoningTokens += sign * c.reasoningTokens;
-      d.totalTokens += sign * c.totalTokens;
-      d.cost += sign * c.cost;
-
-      const userKey = `${projectId}\u0001${resolution}\u0001${bucket}\u0001${c.userId}`;
-      let u = this.users.get(userKey);
-      if (!u) {
-        u = { projectId, resolution, bucket, userId: c.userId, count: 0, errorCount: 0, latencySum: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0 };
-        this.users.set(userKey, u);
-      }
-      u.count += sign;
-      if (c.error) u.errorCount += sign;
-      u.latencySum += sign * (c.latency ?? 0);
-      u.inputTokens += sign * c.inputTokens;
-      u.outputTokens += sign * c.outputTokens;
-      u.totalTokens += sign * c.totalTokens;
-      u.cost += sign * c.cost;
-
-      if (c.errorType !== null) {
-        const errorKey = `${key}\u0001${c.errorType}`;
-        let e = this.errors.get(errorKey);
-        if (!e) {
-          e = { projectId, resolution, bucket, seriesKey, dims, errorType: c.errorType, count: 0, lastSeen: 0, sampleMessage: null, sampleTraceId: null };
-          this.errors.set(errorKey, e);
-        }
-        e.count += sign;
-        if (sign > 0 && c.endTime >= e.lastSeen) {
-          e.lastSeen = c.endTime;
-          e.sampleMessage = c.errorMessage;
-          e.sampleTraceId = c.traceId;
-        }
+      for (const d of [...this.errors.values()]) {
+        if (d.resolution !== FINEST) continue;
+        const bucket = Math.floor(d.bucket / resolution) * resolution;
+        const into = this.errorDelta(`${d.projectId}\u0001${resolution}\u0001${bucket}\u0001${d.seriesKey}\u0001${d.errorType}`, d.projectId, resolution, bucket, d.seriesKey, d.dims, d.errorType);
+        into.count += d.count;
+        if (d.sampleTraceId !== null) noteError(into, d.lastSeen, d.sampleMessage, d.sampleTraceId);
       }
     }
   }
+
+  private seriesDelta(key: string, projectId: string, resolution: number, bucket: number, seriesKey: string, dims: SeriesDelta['dims']): SeriesDelta {
+    let d = this.series.get(key);
+    if (!d) {
+      d = {
+        projectId, resolution, bucket, seriesKey, dims,
+        count: 0, errorCount: 0, latencyCount: 0, latencySum: 0,
+        latency: emptyHistogram(), ttftCount: 0, ttftSum: 0, ttft: emptyHistogram(),
+        inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0, cost: 0,
+      };
+      this.series.set(key, d);
+    }
+    return d;
+  }
+
+  private userDelta(key: string, projectId: string, resolution: number, bucket: number, userId: string): UserDelta {
+    let u = this.users.get(key);
+    if (!u) {
+      u = { projectId, resolution, bucket, userId, count: 0, errorCount: 0, latencySum: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cost: 0 };
+      this.users.set(key, u);
+    }
+    return u;
+  }
+
+  private errorDelta(key: string, projectId: string, resolution: number, bucket: number, seriesKey: string, dims: SeriesDelta['dims'], errorType: string): ErrorDelta {
+    let e = this.errors.get(key);
+    if (!e) {
+      e = { projectId, resolution, bucket, seriesKey, dims, errorType, count: 0, lastSeen: 0, sampleMessage: null, sampleTraceId: null };
+      this.errors.set(key, e);
+    }
+    return e;
+  }
 }
+
+/** Keeps the latest error (ties: the greater trace id, so the sample does not depend on order). */
+function noteError(e: ErrorDelta, at: number, message: string | null, traceId: string): void {
+  if (at > e.lastSeen || (at === e.lastSeen && (e.sampleTraceId === null || traceId > e.sampleTraceId))) {
+    e.lastSeen = at;
+    e.sampleMessage = message;
+    e.sampleTraceId = traceId;
+  }
+}
+
+const FINEST = ROLLUP_RESOLUTIONS[0];
+const SERIES_SUMS = ['count', 'errorCount', 'latencyCount', 'latencySum', 'ttftCount', 'ttftSum', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'cost'] as const;
+const USER_SUMS = ['count', 'errorCount', 'latencySum', 'inputTokens', 'outputTokens', 'totalTokens', 'cost'] as const;

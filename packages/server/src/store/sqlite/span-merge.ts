@@ -86,6 +86,8 @@ export interface SpanState {
   times: Array<number | undefined>;
   inputHash: string | null;
   outputHash: string | null;
+  /** `usage` parsed, for the text it was parsed from. */
+  usageCache?: { text: string; usage: Usage };
   /** The original value of a preview source when this merge changed it (root previews). */
   inputValue?: unknown;
   outputValue?: unknown;
@@ -330,7 +332,11 @@ export function decodeMergeState(s: SpanState, text: string): void {
   s.outputHash = oh === '' ? null : oh;
 }
 
-/** Parsed usage of a state, or null. */
+/** Parsed usage of a state, or null (parsed once per text: several steps of a write need it). */
 export function usageOf(s: SpanState): Usage | null {
-  return s.usage === null ? null : (JSON.parse(s.usage) as Usage);
+  if (s.usage === null) return null;
+  if (s.usageCache?.text === s.usage) return s.usageCache.usage;
+  const usage = JSON.parse(s.usage) as Usage;
+  s.usageCache = { text: s.usage, usage };
+  return usage;
 }

@@ -19,7 +19,7 @@ import {
   sameContribution,
   type SpanDims,
 } from './rollup-accumulator.js';
-import { applySpanEvent, hasClientCost, newSpanState, type SpanState } from './span-merge.js';
+import { applySpanEvent, hasClientCost, newSpanState, usageOf, type SpanState } from './span-merge.js';
 import {
   addTotals,
   applySpanToTrace,
@@ -316,7 +316,7 @@ export class SpanWriter {
       const cost = computeCost({
         ...(s.provider !== null ? { provider: s.provider } : {}),
         model: s.model,
-        usage: JSON.parse(s.usage),
+        usage: usageOf(s)!,
         at: s.startTime ?? s.endTime ?? 0,
         overrides: this.priceOverrides(projectId),
       });

@@ -6,7 +6,7 @@
 import type { ObservationStatus, TraceAttributes } from '@wisp/protocol';
 import { OBSERVATION_KINDS } from '@wisp/protocol';
 import { PREVIEW_CHARS } from './schema.js';
-import { durationOf, payloadHash, roundMicros, type SpanState } from './span-merge.js';
+import { durationOf, payloadHash, roundMicros, usageOf, type SpanState } from './span-merge.js';
 
 export interface TraceTotals {
   spanCount: number;
@@ -192,7 +192,7 @@ export function kindBit(kind: string): number {
 /** What a span adds to its trace's totals. */
 export function spanTotals(s: SpanState | null): TraceTotals {
   if (s === null) return ZERO_TOTALS;
-  const u = s.usage === null ? null : (JSON.parse(s.usage) as { input?: number; output?: number; total?: number });
+  const u = usageOf(s);
   const input = u?.input ?? 0;
   const output = u?.output ?? 0;
   return {
