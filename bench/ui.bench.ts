@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Dashboard benchmark: a 10,000-span trace in Debian's Chromium, served by a real collector and
  * sent by the real SDK. Measures, per round in a fresh browser context:

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Access and settings against a collector that requires keys: the key prompt, an admin creating a
  * key (its secret shown once), retention, revoking, signing in with the new key, and the time-zone

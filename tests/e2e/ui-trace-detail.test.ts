@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Trace detail against a real collector: the tree and the waterfall in the same rows, the span
  * panel with lazily loaded input and output (chat view for generations), errors with their stack,

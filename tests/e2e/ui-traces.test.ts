@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The traces page against a real collector filled by the SDK: the table, filters in the URL that
  * survive a reload, sort, search, "load more", export links and live mode.

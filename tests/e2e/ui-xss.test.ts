@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Attacker-controlled text in every field the dashboard renders (span name, input, output, metadata
  * keys and values, tags, user id, session id, error type and message): no script ever runs, no
