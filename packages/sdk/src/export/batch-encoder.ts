@@ -10,6 +10,10 @@ const ENCODE_SLICE_MS = 2;
  * than one call per event plus a join.
  */
 const ONE_SHOT_MAX_BYTES = 1024 * 1024;
+/** Events estimated above this make the encoder check its time slice before serializing them. */
+const BIG_EVENT_BYTES = 16 * 1024;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface EncodeLimits {
   /** One serialized event may not exceed this (its payloads are dropped first). */
@@ -22,10 +26,12 @@ export interface EncodeLimits {
 export interface EncodedRequest {
   entries: QueueEntry[];
   events: IngestEvent[];
-  /** Each event serialized (absent when `body` was made in one shot). */
+  /** Each event serialized (absent when `json` was made in one shot). */
   pieces?: string[];
   /** The whole body, when made in one shot. */
-  body?: string;
+  json?: string;
+  /** The body as bytes, once made (then `pieces`, `json` and `events` may be let go). */
+  payload?: Buffer;
 }
 
 export interface EncodeResult {
@@ -55,11 +61,12 @@ export async function encodeEntries(
   let current = { entries: [] as QueueEntry[], events: [] as IngestEvent[], pieces: [] as string[], bytes: 0 };
   let sliceStart = performance.now();
   for (let i = 0; i < entries.length; i++) {
-    if ((i & 31) === 31 && performance.now() - sliceStart > ENCODE_SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    const entry = entries[i]!;
+    // Reading the clock costs far less than serializing a big event: check before each of those.
+    if (((i & 31) === 31 || entry.bytes > BIG_EVENT_BYTES) && performance.now() - sliceStart > ENCODE_SLICE_MS) {
+      await yieldToEventLoop();
       sliceStart = performance.now();
     }
-    const entry = entries[i]!;
     let event: IngestEvent;
     let piece: string | undefined;
     try {
@@ -112,43 +119,65 @@ function encodeInOneShot(entries: readonly QueueEntry[], format: WireFormat, lim
     const limit = Math.min(limits.maxEventBytes, limits.maxRequestBytes);
     // A UTF-8 byte is at most 3 per UTF-16 unit: skip measuring when the body is clearly small.
     if (body.length * 3 > limit && Buffer.byteLength(body) > limit) return undefined;
-    return { entries: [...entries], events, body };
+    return { entries: [...entries], events, json: body };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Keeps only the body of each request, and lets go of the events of the batch, when the format can
- * decode bodies again: while a request is in flight (or waiting to retry) the garbage collector
- * then sees one flat string instead of thousands of small objects to trace and copy.
+ * Makes each request's body bytes and lets go of everything else when the format can decode bodies
+ * again: while a request is in flight (or waiting to retry) the garbage collector then sees one
+ * flat buffer instead of thousands of small objects to trace and copy.
  */
-export function compactRequests(requests: EncodedRequest[], format: WireFormat): void {
-  if (!format.decodeAll) return;
+export async function prepareRequests(requests: EncodedRequest[], format: WireFormat): Promise<void> {
   for (const request of requests) {
-    request.body = requestBody(request, format);
+    request.payload = await requestBytes(request, format);
+    if (!format.decodeAll) continue;
     request.pieces = undefined;
+    request.json = undefined;
     request.events = [];
     for (const entry of request.entries) releaseEvents(entry);
   }
 }
 
+/**
+ * The request body as bytes. Framed formats are assembled piece by piece, yielding every couple of
+ * milliseconds, so that a 4 MiB body never means one long join and conversion on the app's thread.
+ */
+export async function requestBytes(request: EncodedRequest, format: WireFormat): Promise<Buffer> {
+  if (request.payload) return request.payload;
+  if (request.json !== undefined) return Buffer.from(request.json, 'utf8');
+  const pieces = request.pieces ?? [];
+  if (!format.frame) return Buffer.from(format.wrap(pieces, request.events), 'utf8');
+  const { open, separator, close } = format.frame;
+  const parts: Buffer[] = [Buffer.from(open)];
+  const sep = Buffer.from(separator);
+  let sliceStart = performance.now();
+  for (let i = 0; i < pieces.length; i++) {
+    if (i > 0) parts.push(sep);
+    parts.push(Buffer.from(pieces[i]!, 'utf8'));
+    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+  }
+  parts.push(Buffer.from(close));
+  return Buffer.concat(parts);
+}
+
 /** Splits a request in two halves (for a 413). */
 export function splitRequest(request: EncodedRequest, format: WireFormat): [EncodedRequest, EncodedRequest] {
-  if (!request.pieces && request.events.length === 0 && request.body !== undefined && format.decodeAll) {
-    request = { ...request, events: format.decodeAll(request.body) };
+  let events = request.events;
+  if (!request.pieces && events.length === 0 && format.decodeAll) {
+    events = format.decodeAll(request.json ?? request.payload?.toString('utf8') ?? '{"events":[]}');
   }
-  const pieces = request.pieces ?? request.events.map((e) => format.encodeEvent(e) ?? 'null');
+  const pieces = request.pieces ?? events.map((e) => format.encodeEvent(e) ?? 'null');
   const mid = Math.ceil(request.entries.length / 2);
   const half = (from: number, to: number): EncodedRequest => ({
     entries: request.entries.slice(from, to),
-    events: request.events.slice(from, to),
+    events: events.slice(from, to),
     pieces: pieces.slice(from, to),
   });
   return [half(0, mid), half(mid, request.entries.length)];
-}
-
-/** The request body. */
-export function requestBody(request: EncodedRequest, format: WireFormat): string {
-  return request.body ?? format.wrap(request.pieces ?? [], request.events);
 }

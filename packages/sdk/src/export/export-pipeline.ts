@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { DropReason, IngestEvent, SpanEvent } from '@wisp/protocol';
 import type { ExporterStats, FlushResult, SpanExporter } from '../exporter.js';
-import { compactRequests, encodeEntries, requestBody, splitRequest, type EncodedRequest } from './batch-encoder.js';
+import { encodeEntries, prepareRequests, requestBytes, splitRequest, type EncodedRequest } from './batch-encoder.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import * as D from './defaults.js';
@@ -286,13 +286,13 @@ export class ExportPipeline implements SpanExporter {
     this.counters.payloadsShed += encoded.trimmed;
     for (const { entry, reason } of encoded.dropped) this.settle(batch, entry, reason);
     for (const entry of encoded.skipped) this.settle(batch, entry, 'sent');
-    compactRequests(encoded.requests, this.format);
+    await prepareRequests(encoded.requests, this.format);
     await Promise.all(encoded.requests.map((request) => this.sendRequest(batch, request)));
   }
 
   private async sendRequest(batch: InFlightBatch, request: EncodedRequest): Promise<void> {
-    const json = requestBody(request, this.format);
-    const { body, encoding } = await compressBody(json, this.options.gzipAboveBytes);
+    const raw = await requestBytes(request, this.format);
+    const { body, encoding } = await compressBody(raw, this.options.gzipAboveBytes);
     const headers: Record<string, string> = { 'content-type': this.format.contentType };
     if (encoding) headers['content-encoding'] = encoding;
     const outcome = await this.send({ body, headers, signal: this.abort.signal });

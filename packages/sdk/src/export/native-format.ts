@@ -7,6 +7,7 @@ export const nativeFormat: WireFormat = {
   contentType: 'application/json',
   encodeEvent: (event) => JSON.stringify(event),
   overheadBytes: 16,
+  frame: { open: '{"events":[', separator: ',', close: ']}' },
   wrap: (pieces) => `{"events":[${pieces.join(',')}]}`,
   encodeAll: (events) => JSON.stringify({ events }),
   decodeAll: (body) => (JSON.parse(body) as IngestBatch).events,

@@ -20,6 +20,11 @@ export interface WireFormat {
   encodeEvent(event: IngestEvent): string | undefined;
   /** Bytes `wrap` adds around the events, at most. */
   readonly overheadBytes: number;
+  /**
+   * When present, `wrap(pieces)` is `open + pieces.join(separator) + close`, which lets the
+   * pipeline assemble big bodies in slices instead of one join.
+   */
+  readonly frame?: { open: string; separator: string; close: string };
   /** The request body from serialized events (`events[i]` is the source of `pieces[i]`). */
   wrap(pieces: readonly string[], events: readonly IngestEvent[]): string;
   /**
