@@ -94,7 +94,7 @@ export class Wisp {
     this.exporters = this.options.exporters ?? createDefaultExporters(this.options, (c, m, e) => this.report(c, m, e));
     this.context = new AsyncLocalStorage<Span>();
     this.recorder = this.makeRecorder();
-    this.uninstallHooks = installProcessHooks(this.options, (ms) => this.flush(ms));
+    this.uninstallHooks = installProcessHooks(this.options, this);
   }
 
   /**

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +102,7 @@ const flushes: string[] = [];
 const exporter = {
   enqueue() {},
   flush: async () => { process.stdout.write('flushed\\n'); return { done: true, remaining: 0, elapsedMs: 0 }; },
-  shutdown: async () => ({ done: true, remaining: 0, elapsedMs: 0 }),
+  shutdown: async () => { process.stdout.write('shut down\\n'); return { done: true, remaining: 0, elapsedMs: 0 }; },
   stats: () => ({ created: 0, sent: 0, queued: 0, inFlight: 0, dropped: {}, failedRequests: {}, events: { enqueued: 0, merged: 0, payloadsShed: 0, auxDropped: 0 }, queuedBytes: 0, circuit: 'closed' }),
 };
 `;
@@ -110,7 +114,7 @@ describe('process hooks', () => {
       ${EXPORTER}
       // More clients than the default max listeners (10): one process listener serves them all.
       for (let i = 0; i < 12; i++) new Wisp({ exporters: [exporter] }).startSpan('s').end();
-      const shut = new Wisp({ exporters: [exporter] });
+      const shut = new Wisp({ exporters: [{ ...exporter, shutdown: async () => ({ done: true, remaining: 0, elapsedMs: 0 }) }] });
       await shut.shutdown(100);
     `);
     expect(r.err).toBe('');
@@ -118,7 +122,7 @@ describe('process hooks', () => {
     expect(r.out).toBe('flushed\n'.repeat(12));
   });
 
-  it('handleSignals: flushes on SIGTERM, then the signal terminates the process', async () => {
+  it('handleSignals: shuts down (flushing) on SIGTERM, then the signal terminates the process', async () => {
     const r = await runChild(`
       import { Wisp } from '$SRC/index.ts';
       ${EXPORTER}
@@ -129,7 +133,7 @@ describe('process hooks', () => {
     `, (out, child) => {
       if (out === 'ready\n') child.kill('SIGTERM');
     });
-    expect(r.out).toBe('ready\nflushed\n');
+    expect(r.out).toBe('ready\nshut down\n');
     expect(r.signal).toBe('SIGTERM');
   });
 
@@ -150,5 +154,55 @@ describe('process hooks', () => {
     expect(r.out).toBe('200\n');
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(5_000);
+  });
+
+  it('a short script that just ends still delivers its spans: the beforeExit flush keeps the process alive until done', async () => {
+    let spans = 0;
+    const sink = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let b = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') b = gunzipSync(b);
+        const batch = JSON.parse(b.toString()) as { events: Array<{ type: string; phase?: string }> };
+        spans += batch.events.filter((e) => e.type === 'span' && (e.phase === 'end' || e.phase === 'full')).length;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ accepted: batch.events.length, rejected: 0, errors: [] }));
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = sink.address() as AddressInfo;
+      const r = await runChild(`
+        import { Wisp } from '$SRC/index.ts';
+        const wisp = new Wisp({ endpoint: 'http://127.0.0.1:${port}', onInternalError: (d) => console.error(d) });
+        for (let i = 0; i < 100; i++) wisp.trace('t', () => wisp.startSpan('c').end());
+      `);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(spans).toBe(200);
+    } finally {
+      await new Promise((r) => sink.close(r));
+    }
+  });
+
+  it('against a collector that accepts and never answers, the process exits at the flush deadline', async () => {
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const r = await runChild(`
+        import { Wisp } from '$SRC/index.ts';
+        const wisp = new Wisp({ endpoint: 'http://127.0.0.1:${port}', shutdownTimeoutMs: 500, onInternalError: () => {} });
+        for (let i = 0; i < 100; i++) wisp.trace('t', () => wisp.startSpan('c').end());
+        process.on('exit', () => process.stdout.write(JSON.stringify(wisp.stats().dropped.shutdown)));
+      `);
+      expect(r.code).toBe(0);
+      // Everything still queued or in flight at the deadline is counted, not silently lost.
+      expect(r.out).toBe('200');
+      expect(r.ms).toBeLessThan(4_000);
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -4,6 +4,7 @@
  * event for the whole process, however many clients register, so a process with many clients
  * never trips the max-listeners warning.
  */
+import type { FlushResult } from './exporter.js';
 import type { ResolvedOptions } from './options.js';
 import { DEFAULT_SIGNAL_FLUSH_TIMEOUT_MS } from './options.js';
 
@@ -19,17 +20,24 @@ function beforeExit(): void {
   const flushes = [...onExit];
   onExit.clear();
   process.removeListener('beforeExit', beforeExit);
-  for (const f of flushes) void f();
+  keepAliveDuring(flushes);
+}
+
+/**
+ * Runs the flushes while a ref'd timer keeps the process alive: the exporters' own timers are
+ * unref'd (they must never hold a process open), so without it the process would exit before the
+ * first batch left. Every flush resolves by its deadline, which bounds the wait.
+ */
+function keepAliveDuring(flushes: Flush[]): Promise<unknown> {
+  const keepAlive = setInterval(() => undefined, 1_000);
+  return Promise.allSettled(flushes.map((f) => f())).finally(() => clearInterval(keepAlive));
 }
 
 function signalled(signal: NodeJS.Signals): void {
   const flushes = [...onSignal];
   onSignal.clear();
   for (const s of SIGNALS) process.removeListener(s, signalled);
-  // A ref'd timer keeps the process alive while the flushes run (their own timers are unref'd).
-  const keepAlive = setTimeout(() => undefined, DEFAULT_SIGNAL_FLUSH_TIMEOUT_MS + 100);
-  void Promise.allSettled(flushes.map((f) => f())).then(() => {
-    clearTimeout(keepAlive);
+  void keepAliveDuring(flushes).then(() => {
     // Re-raise only when nobody else handles it, so the default action (exit) happens.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
@@ -38,10 +46,18 @@ function signalled(signal: NodeJS.Signals): void {
 /** Installs the hooks the options ask for; returns a function that removes them. */
 export function installProcessHooks(
   options: Pick<ResolvedOptions, 'flushOnBeforeExit' | 'handleSignals' | 'shutdownTimeoutMs'>,
-  flush: (timeoutMs: number) => Promise<unknown>,
+  client: { flush(timeoutMs: number): Promise<FlushResult>; shutdown(timeoutMs: number): Promise<FlushResult> },
 ): () => void {
-  const exitFlush: Flush = () => flush(options.shutdownTimeoutMs);
-  const signalFlush: Flush = () => flush(Math.min(options.shutdownTimeoutMs, DEFAULT_SIGNAL_FLUSH_TIMEOUT_MS));
+  // The loop is empty but the app may still schedule work, so the client stays usable when the
+  // flush succeeds. When it misses its deadline, shutting down aborts the requests still in flight
+  // (a silent collector would otherwise hold the process until the request timeout) and counts
+  // what is left as dropped.
+  const exitFlush: Flush = async () => {
+    const result = await client.flush(options.shutdownTimeoutMs);
+    if (!result.done) await client.shutdown(0);
+  };
+  // The process is about to die: shut down, which aborts in-flight requests at the deadline.
+  const signalFlush: Flush = () => client.shutdown(Math.min(options.shutdownTimeoutMs, DEFAULT_SIGNAL_FLUSH_TIMEOUT_MS));
   if (options.flushOnBeforeExit) {
     if (onExit.size === 0) process.on('beforeExit', beforeExit);
     onExit.add(exitFlush);
