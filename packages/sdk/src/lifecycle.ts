@@ -20,7 +20,7 @@ function beforeExit(): void {
   const flushes = [...onExit];
   onExit.clear();
   process.removeListener('beforeExit', beforeExit);
-  keepAliveDuring(flushes);
+  void keepAliveDuring(flushes);
 }
 
 /**
