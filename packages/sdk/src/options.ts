@@ -86,9 +86,13 @@ export interface WispOptions extends ExportTuning {
   rootFlushTimeoutMs?: number;
   /** Deadline of `flush()`/`shutdown()` without argument and of the `beforeExit` flush. @default 5000 */
   shutdownTimeoutMs?: number;
-  /** Flush once when the event loop empties (`beforeExit`). @default true */
+  /**
+   * Flush once when the event loop empties (`beforeExit`), keeping the process alive until done or
+   * `shutdownTimeoutMs`; past that deadline the client shuts down (aborting requests in flight).
+   * @default true
+   */
   flushOnBeforeExit?: boolean;
-  /** Flush on SIGTERM/SIGINT, then re-raise the signal. Env `WISP_HANDLE_SIGNALS`. @default false */
+  /** Shut down (flushing, at most 2 s) on SIGTERM/SIGINT, then re-raise the signal. Env `WISP_HANDLE_SIGNALS`. @default false */
   handleSignals?: boolean;
   /** Receives SDK diagnostics (rate-limited per code). @default a `console.warn` line */
   onInternalError?: InternalErrorHandler;
