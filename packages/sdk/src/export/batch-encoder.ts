@@ -3,15 +3,13 @@ import { hasPayload, mergedEvent, releaseEvents, withoutPayloads, type QueueEntr
 import type { WireFormat } from './wire-format.js';
 
 /** The encoder yields to the event loop after this much continuous work. */
-const ENCODE_SLICE_MS = 2;
+const ENCODE_SLICE_MS = 1;
 /**
- * Batches estimated below this are serialized in one call when the format allows: a couple of
- * milliseconds of work at most (estimates run above the real size of merged spans), and cheaper
- * than one call per event plus a join.
+ * Events are serialized in runs of about this many estimated bytes, one serializer call per run:
+ * cheaper than a call per event, and short enough (well under a millisecond) to keep the app's
+ * tail latency flat.
  */
-const ONE_SHOT_MAX_BYTES = 1024 * 1024;
-/** Events estimated above this make the encoder check its time slice before serializing them. */
-const BIG_EVENT_BYTES = 16 * 1024;
+const RUN_BYTES = 64 * 1024;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -22,15 +20,16 @@ export interface EncodeLimits {
   maxRequestBytes: number;
 }
 
-/** Events ready to be sent as one request body. */
+/** Events ready to be sent as one request. */
 export interface EncodedRequest {
   entries: QueueEntry[];
+  /** The events, in order (emptied once the body is made, when the format can decode bodies). */
   events: IngestEvent[];
-  /** Each event serialized (absent when `json` was made in one shot). */
-  pieces?: string[];
-  /** The whole body, when made in one shot. */
-  json?: string;
-  /** The body as bytes, once made (then `pieces`, `json` and `events` may be let go). */
+  /** Serialized events: for framed formats, runs of events already joined by the separator. */
+  pieces: string[];
+  /** UTF-8 bytes of the pieces and separators. */
+  bytes: number;
+  /** The body, once made. */
   payload?: Buffer;
 }
 
@@ -45,118 +44,143 @@ export interface EncodeResult {
 }
 
 /**
- * Serializes a batch event by event, off the caller's tick, yielding to the event loop every
- * couple of milliseconds so that big payloads never stall the app. Splits the batch into as many
- * requests as the request limit needs.
+ * Serializes a batch off the caller's tick, in runs, yielding to the event loop every millisecond
+ * so that big payloads never stall the app. An event that does not serialize, or is above the
+ * event limit, is handled alone (payloads trimmed, or dropped with a reason) without costing its
+ * neighbours. Splits the batch into as many requests as the request limit needs.
  */
 export async function encodeEntries(
   entries: readonly QueueEntry[],
   format: WireFormat,
   limits: EncodeLimits,
 ): Promise<EncodeResult> {
-  const oneShot = encodeInOneShot(entries, format, limits);
-  if (oneShot) return { requests: [oneShot], dropped: [], skipped: [], trimmed: 0 };
   const result: EncodeResult = { requests: [], dropped: [], skipped: [], trimmed: 0 };
   const budget = limits.maxRequestBytes - format.overheadBytes;
-  let current = { entries: [] as QueueEntry[], events: [] as IngestEvent[], pieces: [] as string[], bytes: 0 };
+  let current = newRequest();
+  const add = (run: QueueEntry[], events: IngestEvent[], piece: string, bytes: number) => {
+    if (current.entries.length > 0 && current.bytes + bytes + 1 > budget) {
+      result.requests.push(current);
+      current = newRequest();
+    }
+    current.entries.push(...run);
+    current.events.push(...events);
+    current.pieces.push(piece);
+    current.bytes += bytes + (current.pieces.length > 1 ? 1 : 0);
+  };
+
   let sliceStart = performance.now();
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    // Reading the clock costs far less than serializing a big event: check before each of those.
-    if (((i & 31) === 31 || entry.bytes > BIG_EVENT_BYTES) && performance.now() - sliceStart > ENCODE_SLICE_MS) {
+  for (let i = 0; i < entries.length; ) {
+    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
       await yieldToEventLoop();
       sliceStart = performance.now();
     }
-    let event: IngestEvent;
-    let piece: string | undefined;
-    try {
-      event = mergedEvent(entry);
-      piece = format.encodeEvent(event);
-      if (piece === undefined) {
-        result.skipped.push(entry);
+    const run = takeRun(entries, i);
+    i += run.length;
+    if (format.encodeRun && run.length > 1) {
+      const encoded = tryRun(run, format, limits.maxEventBytes);
+      if (encoded) {
+        add(run, encoded.events, encoded.piece, encoded.bytes);
         continue;
       }
-      if (Buffer.byteLength(piece) > limits.maxEventBytes && event.type === 'span' && hasPayload(event)) {
-        event = withoutPayloads(event, 'too_large');
-        piece = format.encodeEvent(event);
-        result.trimmed++;
+    }
+    for (const entry of run) {
+      const one = encodeOne(entry, format, limits, budget);
+      if (one.kind === 'skipped') result.skipped.push(entry);
+      else if (one.kind === 'dropped') result.dropped.push({ entry, reason: one.reason });
+      else {
+        if (one.trimmed) result.trimmed++;
+        add([entry], [one.event], one.piece, one.bytes);
       }
-    } catch {
-      result.dropped.push({ entry, reason: 'serialize_failed' });
-      continue;
     }
-    const bytes = piece === undefined ? 0 : Buffer.byteLength(piece);
-    if (piece === undefined || bytes > limits.maxEventBytes || bytes > budget) {
-      result.dropped.push({ entry, reason: 'too_large' });
-      continue;
-    }
-    if (current.entries.length > 0 && current.bytes + bytes + 1 > budget) {
-      result.requests.push(current);
-      current = { entries: [], events: [], pieces: [], bytes: 0 };
-    }
-    current.entries.push(entry);
-    current.events.push(event);
-    current.pieces.push(piece);
-    current.bytes += bytes + 1;
   }
   if (current.entries.length > 0) result.requests.push(current);
   return result;
 }
 
-/**
- * The common case (a small batch, nothing odd in it) in one serializer call. Returns undefined when
- * the batch needs the careful path: too big to serialize without yielding, an event that does not
- * serialize, or a body big enough that one event might pass the event limit.
- */
-function encodeInOneShot(entries: readonly QueueEntry[], format: WireFormat, limits: EncodeLimits): EncodedRequest | undefined {
-  if (!format.encodeAll) return undefined;
-  let estimate = 0;
-  for (const entry of entries) estimate += entry.bytes;
-  if (estimate > ONE_SHOT_MAX_BYTES) return undefined;
+function newRequest(): EncodedRequest {
+  return { entries: [], events: [], pieces: [], bytes: 0 };
+}
+
+/** The entries from `start` whose estimates add up to about RUN_BYTES (at least one). */
+function takeRun(entries: readonly QueueEntry[], start: number): QueueEntry[] {
+  let end = start + 1;
+  let bytes = entries[start]!.bytes;
+  while (end < entries.length && bytes + entries[end]!.bytes <= RUN_BYTES) bytes += entries[end++]!.bytes;
+  return entries.slice(start, end);
+}
+
+/** A run in one serializer call, or undefined when one of its events needs individual care. */
+function tryRun(
+  run: QueueEntry[],
+  format: WireFormat,
+  maxEventBytes: number,
+): { events: IngestEvent[]; piece: string; bytes: number } | undefined {
   try {
-    const events = entries.map(mergedEvent);
-    const body = format.encodeAll(events);
-    const limit = Math.min(limits.maxEventBytes, limits.maxRequestBytes);
-    // A UTF-8 byte is at most 3 per UTF-16 unit: skip measuring when the body is clearly small.
-    if (body.length * 3 > limit && Buffer.byteLength(body) > limit) return undefined;
-    return { entries: [...entries], events, json: body };
+    const events = run.map(mergedEvent);
+    const piece = format.encodeRun!(events);
+    // No event of the run can pass the event limit when the whole run does not.
+    const bytes = Buffer.byteLength(piece);
+    return bytes <= maxEventBytes ? { events, piece, bytes } : undefined;
   } catch {
     return undefined;
   }
 }
 
+type EncodedOne =
+  | { kind: 'encoded'; event: IngestEvent; piece: string; bytes: number; trimmed: boolean }
+  | { kind: 'skipped' }
+  | { kind: 'dropped'; reason: DropReason };
+
+function encodeOne(entry: QueueEntry, format: WireFormat, limits: EncodeLimits, budget: number): EncodedOne {
+  let event: IngestEvent;
+  let piece: string | undefined;
+  let trimmed = false;
+  try {
+    event = mergedEvent(entry);
+    piece = format.encodeEvent(event);
+    if (piece === undefined) return { kind: 'skipped' };
+    if (Buffer.byteLength(piece) > limits.maxEventBytes && event.type === 'span' && hasPayload(event)) {
+      event = withoutPayloads(event, 'too_large');
+      piece = format.encodeEvent(event);
+      trimmed = true;
+    }
+  } catch {
+    return { kind: 'dropped', reason: 'serialize_failed' };
+  }
+  const bytes = piece === undefined ? Infinity : Buffer.byteLength(piece);
+  if (piece === undefined || bytes > limits.maxEventBytes || bytes > budget) return { kind: 'dropped', reason: 'too_large' };
+  return { kind: 'encoded', event, piece, bytes, trimmed };
+}
+
 /**
- * Makes each request's body bytes and lets go of everything else when the format can decode bodies
- * again: while a request is in flight (or waiting to retry) the garbage collector then sees one
- * flat buffer instead of thousands of small objects to trace and copy.
+ * Makes each request's body and, when the format can decode bodies again, lets go of the events:
+ * while a request is in flight (or waiting to retry) the garbage collector then sees one flat
+ * buffer instead of thousands of small objects to trace and copy.
  */
 export async function prepareRequests(requests: EncodedRequest[], format: WireFormat): Promise<void> {
   for (const request of requests) {
     request.payload = await requestBytes(request, format);
     if (!format.decodeAll) continue;
-    request.pieces = undefined;
-    request.json = undefined;
+    request.pieces = [];
     request.events = [];
     for (const entry of request.entries) releaseEvents(entry);
   }
 }
 
 /**
- * The request body as bytes. Framed formats are assembled piece by piece, yielding every couple of
- * milliseconds, so that a 4 MiB body never means one long join and conversion on the app's thread.
+ * The request body as bytes. Framed formats are assembled piece by piece, yielding every
+ * millisecond, so that a 4 MiB body never means one long join and conversion on the app's thread.
  */
 export async function requestBytes(request: EncodedRequest, format: WireFormat): Promise<Buffer> {
   if (request.payload) return request.payload;
-  if (request.json !== undefined) return Buffer.from(request.json, 'utf8');
-  const pieces = request.pieces ?? [];
-  if (!format.frame) return Buffer.from(format.wrap(pieces, request.events), 'utf8');
+  if (!format.frame) return Buffer.from(format.wrap(request.pieces, request.events), 'utf8');
   const { open, separator, close } = format.frame;
   const parts: Buffer[] = [Buffer.from(open)];
   const sep = Buffer.from(separator);
   let sliceStart = performance.now();
-  for (let i = 0; i < pieces.length; i++) {
+  for (let i = 0; i < request.pieces.length; i++) {
     if (i > 0) parts.push(sep);
-    parts.push(Buffer.from(pieces[i]!, 'utf8'));
+    parts.push(Buffer.from(request.pieces[i]!, 'utf8'));
     if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
       await yieldToEventLoop();
       sliceStart = performance.now();
@@ -166,18 +190,20 @@ export async function requestBytes(request: EncodedRequest, format: WireFormat):
   return Buffer.concat(parts);
 }
 
-/** Splits a request in two halves (for a 413). */
+/** Splits a request in two halves, one event per piece (for a 413; rare, so done synchronously). */
 export function splitRequest(request: EncodedRequest, format: WireFormat): [EncodedRequest, EncodedRequest] {
   let events = request.events;
-  if (!request.pieces && events.length === 0 && format.decodeAll) {
-    events = format.decodeAll(request.json ?? request.payload?.toString('utf8') ?? '{"events":[]}');
-  }
-  const pieces = request.pieces ?? events.map((e) => format.encodeEvent(e) ?? 'null');
+  if (events.length === 0 && request.payload && format.decodeAll) events = format.decodeAll(request.payload.toString('utf8'));
   const mid = Math.ceil(request.entries.length / 2);
-  const half = (from: number, to: number): EncodedRequest => ({
-    entries: request.entries.slice(from, to),
-    events: events.slice(from, to),
-    pieces: pieces.slice(from, to),
-  });
+  const half = (from: number, to: number): EncodedRequest => {
+    const slice = events.slice(from, to);
+    const pieces = slice.map((e) => format.encodeEvent(e) ?? 'null');
+    return {
+      entries: request.entries.slice(from, to),
+      events: slice,
+      pieces,
+      bytes: pieces.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0),
+    };
+  };
   return [half(0, mid), half(mid, request.entries.length)];
 }

@@ -28,10 +28,10 @@ export interface WireFormat {
   /** The request body from serialized events (`events[i]` is the source of `pieces[i]`). */
   wrap(pieces: readonly string[], events: readonly IngestEvent[]): string;
   /**
-   * Optional fast path: the whole body in one call, equal to wrapping every event's piece. Used
-   * for small batches, where one `JSON.stringify` is cheaper than one per event plus a join.
+   * Optional, for framed formats: several events serialized in one call, joined by the separator
+   * (equal to encoding each and joining them). Cheaper than a call per event.
    */
-  encodeAll?(events: readonly IngestEvent[]): string;
+  encodeRun?(events: readonly IngestEvent[]): string;
   /**
    * The inverse of `wrap`. When present, the pipeline keeps only request bodies (flat strings) while
    * requests are in flight, and decodes one in the rare case it must be split (413).
