@@ -9,7 +9,7 @@ export function ThemeToggle() {
   const theme = useLocalSetting(themeSetting);
   useEffect(() => applyTheme(theme), [theme]);
   return (
-    <label className="compact-picker">
+    <label className="compact-picker theme-picker">
       <span className="sr-only">Theme</span>
       <select value={theme} onChange={(e) => themeSetting.set(e.target.value as Theme)} data-testid="theme">
         {THEMES.map((t) => (
