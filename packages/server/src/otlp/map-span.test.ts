@@ -373,6 +373,12 @@ describe('trace attributes', () => {
     expect(one(attributes, { parentSpanId: PARENT_ID }).trace).toMatchObject(expected);
   });
 
+  it('a root span\'s input and output are the trace\'s, unless Langfuse trace attributes say otherwise', () => {
+    expect(one({ 'input.value': 'q', 'output.value': 'a' }).trace).toMatchObject({ input: 'q', output: 'a' });
+    expect(one({ 'input.value': 'q' }, { parentSpanId: PARENT_ID }).trace?.input).toBeUndefined();
+    expect(one({ 'input.value': 'q', 'langfuse.trace.input': '{"x":1}' }).trace?.input).toEqual({ x: 1 });
+  });
+
   it('tags from tag.tags (list) and langfuse.trace.tags (JSON string), deduplicated', () => {
     expect(one({ 'tag.tags': ['a', 'b', 'a'] }).trace?.tags).toEqual(['a', 'b']);
     expect(one({ 'langfuse.trace.tags': '["x","y"]' }).trace?.tags).toEqual(['x', 'y']);
@@ -417,6 +423,19 @@ describe('status and errors', () => {
     expect(span.status).toBe('ok');
     expect(span.error).toBeUndefined();
     expect(span.metadata?.['otel.exceptions']).toEqual([{ type: 'Retryable', message: 'first try failed' }]);
+  });
+});
+
+describe('older and odd encodings', () => {
+  it('instrumentationLibrarySpans (pre-1.0 OTLP) in JSON', () => {
+    const req = { resourceSpans: [{ instrumentationLibrarySpans: [{ instrumentationLibrary: { name: 'old-lib', version: '0.9' }, spans: [{ traceId: TRACE_ID, spanId: SPAN_ID, name: 'old', startTimeUnixNano: String(START_NANOS), endTimeUnixNano: String(START_NANOS + 1n) }] }] }] };
+    const result = decodeOtlpTraces(Buffer.from(JSON.stringify(req)), 'json');
+    expect(result.spans[0]).toMatchObject({ name: 'old', metadata: { 'otel.scope': { name: 'old-lib', version: '0.9' } } });
+  });
+
+  it.each(['json', 'protobuf'] as const)('int64 attribute values beyond 2^53 stay exact as strings (%s)', (format) => {
+    const [span] = decode({ attributes: { big: 9_007_199_254_740_993n, small: -42n } }, undefined, format);
+    expect(span?.metadata).toMatchObject({ big: '9007199254740993', small: -42 });
   });
 });
 

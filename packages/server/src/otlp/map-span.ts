@@ -171,6 +171,11 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
   const traceOutput = bag.take('langfuse.trace.output');
   if (traceInput !== undefined) trace.input = boundPayload(parseJsonish(traceInput));
   if (traceOutput !== undefined) trace.output = boundPayload(parseJsonish(traceOutput));
+  // As with Wisp's SDK, a trace's input and output default to its root span's.
+  if (!ids.parentId) {
+    if (trace.input === undefined && event.input !== undefined) trace.input = event.input;
+    if (trace.output === undefined && event.output !== undefined) trace.output = event.output;
+  }
   if (Object.keys(trace).length > 0) event.trace = trace;
   if (context.service) event.service = context.service;
 

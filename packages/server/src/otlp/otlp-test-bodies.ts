@@ -34,6 +34,7 @@ export interface TestSpan {
 export function anyValue(value: unknown): Record<string, unknown> {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'bigint') return { intValue: value.toString() };
   if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
   if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
   if (typeof value === 'object' && value !== null) {
