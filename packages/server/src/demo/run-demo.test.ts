@@ -157,6 +157,13 @@ describe('runDemo', () => {
     expect(finished.every((s) => s.endTime !== undefined)).toBe(true);
   });
 
+  it('delivers a large demo without drops (flushes as it goes)', async () => {
+    events = [];
+    const large = await runDemo({ url, traces: 1_500, seed: 3, now: NOW });
+    expect(large.dropped).toBe(0);
+    expect(merge(events).size).toBe(large.spans);
+  });
+
   it('tells the same story for the same seed', async () => {
     // The two live traces start at the real time; everything else is fixed by the seed and `now`.
     const shape = (all: SpanEvent[]) => {

@@ -14,7 +14,7 @@ export interface DemoOptions {
   apiKey?: string;
   /** Traces to send, including the ones left running. @default 120 */
   traces?: number;
-  /** The traffic is spread over this many past hours. @default 6 */
+  /** The traffic is spread over this many past hours (at least 0.5). @default 6 */
   hours?: number;
   /** Same seed, same story. @default 42 */
   seed?: number;
@@ -38,6 +38,9 @@ export interface DemoResult {
 export const DEMO_DEFAULTS = { traces: 120, hours: 6, seed: 42, timeoutMs: 15_000 } as const;
 
 const MINUTE = 60_000;
+const FLUSH_EVERY_TRACES = 500;
+/** Below this window, sessions of several turns would run past "now". */
+const MIN_HOURS = 0.5;
 
 /**
  * Sends realistic traffic from two simulated agents through the real `@wisp/sdk`, so a new user
@@ -55,7 +58,7 @@ const MINUTE = 60_000;
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const total = Math.max(0, Math.floor(options.traces ?? DEMO_DEFAULTS.traces));
-  const hours = options.hours !== undefined && options.hours > 0 ? options.hours : DEMO_DEFAULTS.hours;
+  const hours = options.hours !== undefined && options.hours > 0 ? Math.max(MIN_HOURS, options.hours) : DEMO_DEFAULTS.hours;
   const random = new Random(options.seed ?? DEMO_DEFAULTS.seed);
   const now = options.now ?? Date.now();
   const windowStart = now - hours * 60 * MINUTE;
@@ -73,7 +76,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let spans = 0;
   let sessionCount = 0;
 
+  const timeout = options.timeoutMs ?? DEMO_DEFAULTS.timeoutMs;
+  let sinceFlush = 0;
   while (remaining > 0) {
+    // Everything above runs synchronously; flushing now and then keeps a large demo inside the
+    // SDK's queue bounds instead of counting drops.
+    if (sinceFlush >= FLUSH_EVERY_TRACES) {
+      await Promise.all([support.flush(timeout), research.flush(timeout)]);
+      sinceFlush = 0;
+    }
     sessionCount++;
     const user = random.pick(USERS);
     const environment = random.chance(0.15) ? 'staging' : 'production';
@@ -87,6 +98,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       });
       spans += t.spans;
       remaining--;
+      sinceFlush++;
       continue;
     }
     // A support conversation: one to four turns, a user's think time apart.
@@ -108,6 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       });
       spans += t.spans;
       remaining--;
+      sinceFlush++;
       history.push({ role: 'user', content: question }, { role: 'assistant', content: '…' });
       at = (end ?? at) + random.int(20_000, 180_000);
     }
@@ -140,7 +153,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     spans += t.spans;
   }
 
-  const timeout = options.timeoutMs ?? DEMO_DEFAULTS.timeoutMs;
   await Promise.all([support.shutdown(timeout), research.shutdown(timeout)]);
   const dropped = [support, research].reduce((sum, c) => sum + Object.values(c.stats().dropped).reduce((a, b) => a + (b ?? 0), 0), 0);
   return { traces: total, spans, dropped, running };
