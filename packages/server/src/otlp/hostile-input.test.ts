@@ -82,6 +82,11 @@ describe('bodies that cannot be read', () => {
     expect(codeOf(() => decodeOtlpTraces(Buffer.from('{"resourceSpans": 5}'), 'json'))).toBe('WISP_ERR_INVALID_BATCH');
   });
 
+  it('a UTF-8 byte-order mark before JSON is accepted', () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), jsonBody([{}])]);
+    expect(decodeOtlpTraces(body, 'json').spans).toHaveLength(1);
+  });
+
   it('an empty request is valid and empty', () => {
     expect(decodeOtlpTraces(Buffer.alloc(0), 'protobuf')).toEqual({ spans: [], rejectedSpans: 0 });
     expect(decodeOtlpTraces(Buffer.from('{}'), 'json')).toEqual({ spans: [], rejectedSpans: 0 });

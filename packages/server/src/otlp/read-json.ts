@@ -111,7 +111,9 @@ function readSpan(span: unknown): OtlpSpan {
 export function readJson(body: Uint8Array): OtlpReadResult {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    // Some clients (Windows tooling) prefix a byte-order mark, which JSON.parse refuses.
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     throw new WispError('WISP_ERR_BAD_JSON', `The body is not valid JSON: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
   }
