@@ -108,7 +108,8 @@ describe('snapshot', () => {
     expect(out).toMatch(/…\[truncated \d+ chars\]$/);
     expect(s.truncated).toBe(true);
     expect(s.bytes).toBeLessThan(limits.maxStringLength + 200);
-    expect(ms).toBeLessThan(50);
+    // Bounded whatever the input size (about 0.5 ms warm; generous for loaded CI machines).
+    expect(ms).toBeLessThan(250);
   });
 
   it('caps depth, breadth and total bytes', () => {
