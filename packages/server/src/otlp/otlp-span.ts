@@ -47,7 +47,7 @@ export interface OtlpScopeContext {
   scopeVersion: string;
 }
 
-/** A reader's output: spans with their context, plus spans it already had to reject. */
+/** A reader's output: spans grouped by the resource and scope they share. */
 export interface OtlpReadResult {
   groups: Array<{ context: OtlpScopeContext; spans: OtlpSpan[] }>;
 }
