@@ -8,16 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@wisp/protocol';
 import { post, startTestServer, testSpan, type TestServer } from '../testing/test-server.js';
 import { RecordingStore } from '../testing/recording-store.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
+// A real collector with the real SQLite store: "nothing stored corrupted" is checked on the file.
 let server: TestServer;
-let store: RecordingStore;
 const good: string[] = [];
 
 beforeAll(async () => {
-  store = new RecordingStore();
-  server = await startTestServer({}, { store });
+  server = await startTestServer();
 });
 afterAll(() => server.dispose());
+
+async function getJson(path: string): Promise<any> {
+  const res = await fetch(`${server.url}${path}`);
+  expect(res.status, path).toBe(200);
+  return res.json();
+}
 
 const ingest = (body: unknown, opts?: Parameters<typeof post>[2]) => post(`${server.url}/v1/ingest`, body, opts);
 
@@ -213,9 +219,9 @@ describe('prototype keys', () => {
     const res = await ingest(raw);
     expect(res.status).toBe(200);
     good.push(`${span.traceId}:${span.spanId}`);
-    const stored = store.spans.find((s) => s.spanId === span.spanId)!;
-    expect(Object.keys(stored.metadata!)).toEqual(['ok', 'x']);
-    expect(Object.keys((stored.input as { nested: object }).nested)).toEqual(['y']);
+    const stored = await getJson(`/api/v1/traces/${span.traceId}/observations/${span.spanId}`);
+    expect(Object.keys(stored.metadata)).toEqual(['ok', 'x']);
+    expect(Object.keys(stored.input.nested)).toEqual(['y']);
     const probe = {} as Record<string, unknown>;
     expect(probe.polluted).toBeUndefined();
     expect(probe.polluted2).toBeUndefined();
@@ -223,10 +229,50 @@ describe('prototype keys', () => {
   });
 });
 
+describe('random bytes never get a 5xx', () => {
+  it('200 random bodies with random content types and encodings: all 4xx, none stored', async () => {
+    const types = ['application/json', 'application/x-protobuf', 'application/protobuf', 'text/plain', '', 'application/json; charset=utf-8'];
+    const encodings = [undefined, 'gzip', 'deflate', 'br', 'identity'];
+    const before = good.length;
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 200; i++) {
+      const bytes = Buffer.alloc(Math.floor(rand() * 2000));
+      for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(rand() * 256);
+      // Mix in JSON-looking prefixes so the parsers get past the first byte.
+      if (i % 3 === 0) bytes.write('{"events":[{"type":"span",', 0);
+      if (i % 3 === 1) bytes.write('{"resourceSpans":[{', 0);
+      const path = i % 2 === 0 ? '/v1/ingest' : '/v1/traces';
+      const encoding = encodings[i % encodings.length];
+      const res = await post(`${server.url}${path}`, bytes, {
+        contentType: types[i % types.length]!,
+        headers: encoding ? { 'content-encoding': encoding } : {},
+      });
+      expect(res.status, `case ${i}: ${res.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `case ${i}: ${res.text.slice(0, 200)}`).toBeLessThan(500);
+    }
+    await sendGood();
+    expect(good.length).toBe(before + 1);
+  });
+});
+
 describe('after all of the above', () => {
-  it('exactly the good events were stored, each once', () => {
-    const stored = store.spans.map((s) => `${s.traceId}:${s.spanId}`);
+  it('exactly the good events were stored, each once, and the database is intact', async () => {
+    const stored: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Array<{ traceId: string }>; nextCursor: string | null } = await getJson(
+        `/api/v1/traces?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      for (const t of page.items) {
+        const detail = await getJson(`/api/v1/traces/${t.traceId}`);
+        for (const o of detail.observations) stored.push(`${t.traceId}:${o.spanId}`);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
     expect(new Set(stored).size).toBe(stored.length);
     expect(stored.sort()).toEqual([...good].sort());
+    const db = (server.store as SqliteStore).db;
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
