@@ -204,7 +204,10 @@ describe('Wisp client', () => {
 
   it('a disabled client is a true no-op', async () => {
     const memory = new InMemoryExporter();
-    const wisp = new Wisp({ enabled: false, exporters: [memory] });
+    const listeners = process.listenerCount('beforeExit') + process.listenerCount('SIGTERM');
+    const wisp = new Wisp({ enabled: false, exporters: [memory], handleSignals: true });
+    // No process hooks (and no exporter, context or timer) for a disabled client.
+    expect(process.listenerCount('beforeExit') + process.listenerCount('SIGTERM')).toBe(listeners);
     const fn = (x: number) => x;
     expect(wisp.observe(fn)).toBe(fn);
     expect(wisp.startSpan('x')).toBe(NOOP_SPAN);
