@@ -7,9 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceDetail } from '@wisp/protocol';
+import type { ObservationSummary, Page as ApiPage, TraceDetail, TraceSummary } from '@wisp/protocol';
 import type { Page as PwPage } from 'playwright-core';
-import { launchChromium, openPage, sdkFor, seedAgentTraces, startUiServer, waitForTraces, type Browser } from './ui-support.js';
+import { runDemo } from '../../packages/server/src/demo/index.js';
+import { launchChromium, openPage, startUiServer, waitForTraces, type Browser } from './ui-support.js';
 import type { TestServer } from '../../packages/server/src/testing/test-server.js';
 
 const OUT = process.env.WISP_UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-results/screenshots';
@@ -22,10 +23,11 @@ describe('dashboard screenshots', () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     server = await startUiServer();
-    const wisp = sdkFor(server, 'support-bot');
-    traceIds = await seedAgentTraces(wisp, 60);
-    await wisp.shutdown(5_000);
-    await waitForTraces(server, 60);
+    // `wisp demo`: two agents, sessions, tool failures, a slow release, streamed generations.
+    const demo = await runDemo({ url: server.url, traces: 120 });
+    await waitForTraces(server, Math.min(120, demo.traces - demo.running));
+    const list = (await (await fetch(`${server.url}/api/v1/traces?limit=200`)).json()) as ApiPage<TraceSummary>;
+    traceIds = list.items.map((t) => t.traceId);
     browser = await launchChromium();
   });
 
@@ -48,19 +50,25 @@ describe('dashboard screenshots', () => {
     await shoot('/traces', '[data-testid=trace-table] tbody tr', 'traces.png');
   });
 
-  const spanNamed = async (traceId: string, name: string) => {
-    const detail = (await (await fetch(`${server.url}/api/v1/traces/${traceId}`)).json()) as TraceDetail;
-    return detail.observations.find((o) => o.name === name)!.spanId;
-  };
+  const detailOf = async (traceId: string) => (await (await fetch(`${server.url}/api/v1/traces/${traceId}`)).json()) as TraceDetail;
+  /** The first trace with a span matching `pick`, and that span. */
+  async function find(pick: (o: ObservationSummary, d: TraceDetail) => boolean): Promise<[string, string]> {
+    for (const id of traceIds) {
+      const d = await detailOf(id);
+      const span = d.observations.find((o) => pick(o, d));
+      if (span) return [id, span.spanId];
+    }
+    throw new Error('no trace in the demo data has such a span');
+  }
 
   it('trace detail', async () => {
-    const id = traceIds[9]!;
-    await shoot(`/traces/${id}?span=${await spanNamed(id, 'answer')}`, '[data-testid=payload-input] >> text=Answer using the documents', 'trace-detail.png');
+    const [id, spanId] = await find((o, d) => o.kind === 'generation' && o.ttftMs !== null && d.observations.length >= 8 && d.trace.status === 'ok');
+    await shoot(`/traces/${id}?span=${spanId}`, '[data-testid=payload-input] .chat-message, [data-testid=payload-input] .json-tree', 'trace-detail.png');
   });
 
   it('trace detail with an error, dark theme', async () => {
-    const failing = traceIds[3]!;
-    await shoot(`/traces/${failing}?span=${await spanNamed(failing, 'search_docs')}`, '[data-testid=span-error]', 'trace-detail-dark.png', 'dark', async (page) => {
+    const [id, spanId] = await find((o, d) => o.status === 'error' && o.kind === 'tool' && d.observations.length >= 8);
+    await shoot(`/traces/${id}?span=${spanId}`, '[data-testid=span-error]', 'trace-detail-dark.png', 'dark', async (page) => {
       await page.check('[data-testid=critical-toggle]');
     });
   });
@@ -74,7 +82,9 @@ describe('dashboard screenshots', () => {
   });
 
   it('a session', async () => {
-    await shoot('/sessions/conv-2', '[data-testid=conversation] li', 'session.png');
+    const sessions = (await (await fetch(`${server.url}/api/v1/sessions?limit=50`)).json()) as ApiPage<{ sessionId: string; traceCount: number }>;
+    const session = sessions.items.find((s) => s.traceCount >= 3) ?? sessions.items[0]!;
+    await shoot(`/sessions/${encodeURIComponent(session.sessionId)}`, '[data-testid=conversation] li', 'session.png');
   });
 
   it('settings, with a key just created', async () => {
