@@ -13,10 +13,11 @@ import type {
   ObservationStatus,
   ObservationSummary,
   StreamStats,
+  Totals,
   TraceDetail,
   Usage,
 } from '@wisp/protocol';
-import { Deadline, rowsWithin, type ReadOptions } from './deadline.js';
+import { Deadline, type ReadOptions } from './deadline.js';
 import { buildTraceTree, type TreeNode } from './trace-tree.js';
 import { TRACE_SUMMARY_COLUMNS, parseJson, parseJsonObject, toTraceSummary, type TraceRow } from './trace-row.js';
 
@@ -25,36 +26,53 @@ const OBSERVATION_COLUMNS = `o.id, o.span_id, o.parent_id, o.name, o.kind, o.sta
   o.usage_cache_read, o.usage_cache_write, o.usage_reasoning, o.usage_total, o.cost, o.completion_start_time, o.ttft_ms,
   o.stream, o.metadata, o.input_bytes, o.output_bytes`;
 
-interface ObservationRow {
-  id: number;
-  span_id: string;
-  parent_id: string | null;
-  name: string | null;
-  kind: string;
-  start_time: number | null;
-  end_time: number | null;
-  duration_ms: number | null;
-  status: string;
-  level: string;
-  status_message: string | null;
-  error: string | null;
-  service: string | null;
-  provider: string | null;
-  model: string | null;
-  model_parameters: string | null;
-  usage_input: number | null;
-  usage_output: number | null;
-  usage_cache_read: number | null;
-  usage_cache_write: number | null;
-  usage_reasoning: number | null;
-  usage_total: number | null;
-  cost: number | null;
-  completion_start_time: number | null;
-  ttft_ms: number | null;
-  stream: string | null;
-  metadata: string | null;
-  input_bytes: number;
-  output_bytes: number;
+/**
+ * Observation rows are read in raw (array) mode, indexed by these positions: for a 10,000-span
+ * trace, rows as objects with named properties cost more (allocation and GC) than everything else.
+ */
+const enum O {
+  id,
+  spanId,
+  parentId,
+  name,
+  kind,
+  startTime,
+  endTime,
+  durationMs,
+  status,
+  level,
+  statusMessage,
+  error,
+  service,
+  provider,
+  model,
+  modelParameters,
+  usageInput,
+  usageOutput,
+  usageCacheRead,
+  usageCacheWrite,
+  usageReasoning,
+  usageTotal,
+  cost,
+  completionStartTime,
+  ttftMs,
+  stream,
+  metadata,
+  inputBytes,
+  outputBytes,
+  /** With payloads: `p.input, p.output` follow. */
+  input,
+  output,
+}
+type ObservationRow = any[];
+
+const num = (r: ObservationRow, i: O) => r[i] as number | null;
+const str = (r: ObservationRow, i: O) => r[i] as string | null;
+
+function observationRows(db: Database, sql: string, params: unknown[], deadline: Deadline): ObservationRow[] {
+  const rows = db.prepare(sql).raw().all(...params) as ObservationRow[];
+  deadline.check();
+  return rows;
 }
 
 type TraceRowWithMeta = TraceRow & { root_span_id: string | null; metadata: string | null };
@@ -66,56 +84,71 @@ function findTrace(db: Database, projectId: string, traceId: string): TraceRowWi
 }
 
 function usageOf(r: ObservationRow): Usage | null {
+  const input = num(r, O.usageInput);
+  const output = num(r, O.usageOutput);
+  const cacheRead = num(r, O.usageCacheRead);
+  const cacheWrite = num(r, O.usageCacheWrite);
+  const reasoning = num(r, O.usageReasoning);
+  const total = num(r, O.usageTotal);
+  if (input === null && output === null && cacheRead === null && cacheWrite === null && reasoning === null && total === null) return null;
   const u: Usage = {};
-  if (r.usage_input !== null) u.input = r.usage_input;
-  if (r.usage_output !== null) u.output = r.usage_output;
-  if (r.usage_cache_read !== null) u.cacheRead = r.usage_cache_read;
-  if (r.usage_cache_write !== null) u.cacheWrite = r.usage_cache_write;
-  if (r.usage_reasoning !== null) u.reasoning = r.usage_reasoning;
-  if (r.usage_total !== null) u.total = r.usage_total;
-  return Object.keys(u).length > 0 ? u : null;
+  if (input !== null) u.input = input;
+  if (output !== null) u.output = output;
+  if (cacheRead !== null) u.cacheRead = cacheRead;
+  if (cacheWrite !== null) u.cacheWrite = cacheWrite;
+  if (reasoning !== null) u.reasoning = reasoning;
+  if (total !== null) u.total = total;
+  return u;
+}
+
+function startOf(r: ObservationRow, fallbackStart: number): number {
+  return num(r, O.startTime) ?? num(r, O.endTime) ?? fallbackStart;
 }
 
 function treeNode(r: ObservationRow, fallbackStart: number): TreeNode {
+  const input = num(r, O.usageInput) ?? 0;
+  const output = num(r, O.usageOutput) ?? 0;
   return {
-    spanId: r.span_id,
-    parentId: r.parent_id,
-    startTime: r.start_time ?? r.end_time ?? fallbackStart,
-    endTime: r.end_time,
-    isError: r.status === 'error',
-    inputTokens: r.usage_input ?? 0,
-    outputTokens: r.usage_output ?? 0,
-    totalTokens: r.usage_total ?? (r.usage_input ?? 0) + (r.usage_output ?? 0),
-    cost: r.cost ?? 0,
+    spanId: r[O.spanId] as string,
+    parentId: str(r, O.parentId),
+    startTime: startOf(r, fallbackStart),
+    endTime: num(r, O.endTime),
+    isError: r[O.status] === 'error',
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: num(r, O.usageTotal) ?? input + output,
+    cost: num(r, O.cost) ?? 0,
   };
 }
 
-function toObservation(r: ObservationRow, traceId: string, fallbackStart: number): Omit<ObservationSummary, 'subtree' | 'critical'> {
+function toObservation(r: ObservationRow, traceId: string, fallbackStart: number, subtree: Totals, critical: boolean): ObservationSummary {
   return {
-    spanId: r.span_id,
+    spanId: r[O.spanId] as string,
     traceId,
-    parentId: r.parent_id,
-    name: r.name ?? '',
-    kind: r.kind as ObservationKind,
-    startTime: r.start_time ?? r.end_time ?? fallbackStart,
-    endTime: r.end_time,
-    durationMs: r.duration_ms,
-    status: r.status as ObservationStatus,
-    level: r.level as Level,
-    statusMessage: r.status_message,
-    error: parseJsonObject(r.error) as ErrorInfo | null,
-    service: r.service,
-    provider: r.provider,
-    model: r.model,
-    modelParameters: parseJsonObject(r.model_parameters),
+    parentId: str(r, O.parentId),
+    name: str(r, O.name) ?? '',
+    kind: r[O.kind] as ObservationKind,
+    startTime: startOf(r, fallbackStart),
+    endTime: num(r, O.endTime),
+    durationMs: num(r, O.durationMs),
+    status: r[O.status] as ObservationStatus,
+    level: r[O.level] as Level,
+    statusMessage: str(r, O.statusMessage),
+    error: parseJsonObject(str(r, O.error)) as ErrorInfo | null,
+    service: str(r, O.service),
+    provider: str(r, O.provider),
+    model: str(r, O.model),
+    modelParameters: parseJsonObject(str(r, O.modelParameters)),
     usage: usageOf(r),
-    cost: r.cost,
-    completionStartTime: r.completion_start_time,
-    ttftMs: r.ttft_ms,
-    stream: parseJsonObject(r.stream) as StreamStats | null,
-    metadata: parseJsonObject(r.metadata),
-    inputBytes: r.input_bytes,
-    outputBytes: r.output_bytes,
+    cost: num(r, O.cost),
+    completionStartTime: num(r, O.completionStartTime),
+    ttftMs: num(r, O.ttftMs),
+    stream: parseJsonObject(str(r, O.stream)) as StreamStats | null,
+    metadata: parseJsonObject(str(r, O.metadata)),
+    inputBytes: r[O.inputBytes] as number,
+    outputBytes: r[O.outputBytes] as number,
+    subtree,
+    critical,
   };
 }
 
@@ -136,17 +169,14 @@ function tracePayloads(db: Database, t: TraceRowWithMeta): { input: unknown; out
   return { input: parseJson(input), output: parseJson(output) };
 }
 
-function assemble<O extends ObservationSummary>(
-  db: Database,
-  t: TraceRowWithMeta,
-  rows: ObservationRow[],
-  extra: (r: ObservationRow) => Omit<O, keyof ObservationSummary>,
-): TraceDetail & { observations: O[] } {
-  rows.sort((a, b) => (a.start_time ?? a.end_time ?? t.start_time) - (b.start_time ?? b.end_time ?? t.start_time) || (a.span_id < b.span_id ? -1 : 1));
-  const tree = buildTraceTree(rows.map((r) => treeNode(r, t.start_time)));
-  const observations = rows.map(
-    (r, i) => ({ ...toObservation(r, t.trace_id, t.start_time), subtree: tree.subtree[i]!, critical: tree.critical[i]!, ...extra(r) }) as O,
-  );
+function assemble(db: Database, t: TraceRowWithMeta, rows: ObservationRow[], withPayloads: boolean): TraceDetail {
+  const fallback = t.start_time;
+  rows.sort((a, b) => startOf(a, fallback) - startOf(b, fallback) || ((a[O.spanId] as string) < (b[O.spanId] as string) ? -1 : 1));
+  const tree = buildTraceTree(rows.map((r) => treeNode(r, fallback)));
+  const observations = rows.map((r, i) => {
+    const o = toObservation(r, t.trace_id, fallback, tree.subtree[i]!, tree.critical[i]!);
+    return withPayloads ? ({ ...o, input: parseJson(str(r, O.input)), output: parseJson(str(r, O.output)) } satisfies ObservationDetail) : o;
+  });
   return {
     trace: { ...toTraceSummary(t), metadata: parseJsonObject(t.metadata), ...tracePayloads(db, t) },
     observations,
@@ -158,8 +188,8 @@ export function getTrace(db: Database, projectId: string, traceId: string, optio
   const deadline = new Deadline(options);
   const t = findTrace(db, projectId, traceId);
   if (!t) return null;
-  const rows = [...rowsWithin<ObservationRow>(db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.trace_ref = ?`).iterate(t.id), deadline)];
-  return assemble(db, t, rows, () => ({}));
+  const rows = observationRows(db, `SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.trace_ref = ?`, [t.id], deadline);
+  return assemble(db, t, rows, false);
 }
 
 /** The trace with every observation's input and output, for export. */
@@ -167,18 +197,13 @@ export function getTraceWithPayloads(db: Database, projectId: string, traceId: s
   const deadline = new Deadline(options);
   const t = findTrace(db, projectId, traceId);
   if (!t) return null;
-  const rows = [
-    ...rowsWithin<ObservationRow & { input: string | null; output: string | null }>(
-      db
-        .prepare(`SELECT ${OBSERVATION_COLUMNS}, p.input, p.output FROM observations o LEFT JOIN observation_payloads p ON p.observation_id = o.id WHERE o.trace_ref = ?`)
-        .iterate(t.id),
-      deadline,
-    ),
-  ];
-  return assemble<ObservationDetail>(db, t, rows, (r) => {
-    const p = r as ObservationRow & { input: string | null; output: string | null };
-    return { input: parseJson(p.input), output: parseJson(p.output) };
-  });
+  const rows = observationRows(
+    db,
+    `SELECT ${OBSERVATION_COLUMNS}, p.input, p.output FROM observations o LEFT JOIN observation_payloads p ON p.observation_id = o.id WHERE o.trace_ref = ?`,
+    [t.id],
+    deadline,
+  );
+  return assemble(db, t, rows, true);
 }
 
 /** One observation with its payloads; its subtree totals need the trace's skeleton. */
@@ -188,26 +213,16 @@ export function getObservation(db: Database, projectId: string, traceId: string,
   if (!t) return null;
   const row = db
     .prepare(`SELECT ${OBSERVATION_COLUMNS}, p.input, p.output FROM observations o LEFT JOIN observation_payloads p ON p.observation_id = o.id WHERE o.trace_ref = ? AND o.span_id = ?`)
-    .get(t.id, spanId) as (ObservationRow & { input: string | null; output: string | null }) | undefined;
+    .raw()
+    .get(t.id, spanId) as ObservationRow | undefined;
   if (!row) return null;
-  const skeleton = [
-    ...rowsWithin<ObservationRow>(
-      db
-        .prepare(
-          `SELECT o.span_id, o.parent_id, o.start_time, o.end_time, o.status, o.usage_input, o.usage_output, o.usage_total, o.cost
-           FROM observations o WHERE o.trace_ref = ?`,
-        )
-        .iterate(t.id),
-      deadline,
-    ),
-  ];
+  // Subtree totals and the critical flag need the trace's skeleton (the columns treeNode reads).
+  const skeleton = observationRows(db, `SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.trace_ref = ?`, [t.id], deadline);
   const tree = buildTraceTree(skeleton.map((r) => treeNode(r, t.start_time)));
-  const i = skeleton.findIndex((r) => r.span_id === spanId);
+  const i = skeleton.findIndex((r) => r[O.spanId] === spanId);
   return {
-    ...toObservation(row, t.trace_id, t.start_time),
-    subtree: tree.subtree[i]!,
-    critical: tree.critical[i]!,
-    input: parseJson(row.input),
-    output: parseJson(row.output),
+    ...toObservation(row, t.trace_id, t.start_time, tree.subtree[i]!, tree.critical[i]!),
+    input: parseJson(str(row, O.input)),
+    output: parseJson(str(row, O.output)),
   };
 }
