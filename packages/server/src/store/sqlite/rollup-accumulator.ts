@@ -311,10 +311,9 @@ export class RollupAccumulator {
   add(projectId: string, c: Contribution, sign: 1 | -1): void {
     const resolution = FINEST;
     const bucket = Math.floor(c.time / resolution) * resolution;
-    const dims: SeriesDelta['dims'] = [c.kind, c.name, c.provider, c.model, c.environment, c.release];
-    const seriesKey = dims.join('\u0000');
+    const seriesKey = `${c.kind}\u0000${c.name}\u0000${c.provider}\u0000${c.model}\u0000${c.environment}\u0000${c.release}`;
     const key = `${projectId}\u0001${bucket}\u0001${seriesKey}`;
-    const d = this.seriesDelta(key, projectId, resolution, bucket, seriesKey, dims);
+    const d = this.series.get(key) ?? this.seriesDelta(key, projectId, resolution, bucket, seriesKey, [c.kind, c.name, c.provider, c.model, c.environment, c.release]);
     d.count += sign;
     if (c.error) d.errorCount += sign;
     if (c.latency !== null) {
@@ -345,7 +344,7 @@ export class RollupAccumulator {
     u.cost += sign * c.cost;
 
     if (c.errorType !== null) {
-      const e = this.errorDelta(`${key}\u0001${c.errorType}`, projectId, resolution, bucket, seriesKey, dims, c.errorType);
+      const e = this.errorDelta(`${key}\u0001${c.errorType}`, projectId, resolution, bucket, seriesKey, d.dims, c.errorType);
       e.count += sign;
       if (sign > 0) noteError(e, c.endTime, c.errorMessage, c.traceId);
     }

@@ -41,7 +41,7 @@ const FIELDS = [
   'parentId',
 ] as const;
 type Field = (typeof FIELDS)[number];
-const FIELD_INDEX = new Map<Field, number>(FIELDS.map((f, i) => [f, i]));
+const FIELD_INDEX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
 
 const STATUS_PRIORITY: Record<ObservationStatus, number> = { running: 0, abandoned: 1, ok: 2, error: 2 };
 const KINDS = new Set<string>(OBSERVATION_KINDS);
@@ -140,7 +140,7 @@ function compareScalar(a: Scalar, b: Scalar): number {
 
 /** Whether an event at `time` with value `next` replaces the value held for a mutable field. */
 function wins(s: SpanState, field: Field, time: number, next: Scalar, current: Scalar): boolean {
-  const i = FIELD_INDEX.get(field)!;
+  const i = FIELD_INDEX[field];
   const held = s.times[i];
   if (held === undefined || time > held || (time === held && compareScalar(next, current) > 0)) {
     s.times[i] = time;
@@ -151,7 +151,7 @@ function wins(s: SpanState, field: Field, time: number, next: Scalar, current: S
 
 /** Whether an event at `time` with `next` replaces an immutable field (earliest event wins). */
 function winsEarliest(s: SpanState, field: Field, time: number, next: Scalar, current: Scalar): boolean {
-  const i = FIELD_INDEX.get(field)!;
+  const i = FIELD_INDEX[field];
   const held = s.times[i];
   if (held === undefined || time < held || (time === held && compareScalar(next, current) < 0)) {
     s.times[i] = time;
@@ -266,7 +266,7 @@ export function applySpanEvent(s: SpanState, e: SpanEvent): void {
 }
 
 function applyStatus(s: SpanState, time: number, status: ObservationStatus): void {
-  const i = FIELD_INDEX.get('status')!;
+  const i = FIELD_INDEX.status;
   const held = s.times[i];
   const p = STATUS_PRIORITY[status];
   const q = STATUS_PRIORITY[s.status];
@@ -298,7 +298,7 @@ export function ttftOf(s: SpanState): number | null {
 
 /** Whether a client sent a cost for this span (then it is never recomputed). */
 export function hasClientCost(s: SpanState): boolean {
-  return s.times[FIELD_INDEX.get('cost')!] !== undefined;
+  return s.times[FIELD_INDEX.cost] !== undefined;
 }
 
 /**

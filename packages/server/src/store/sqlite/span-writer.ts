@@ -9,7 +9,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { SdkReportEvent, SpanEvent } from '@wisp/protocol';
-import { computeCost, type PriceOverride } from '../../pricing/index.js';
+import { computeCost, type CostQuery, type PriceOverride } from '../../pricing/index.js';
 import type { ProjectWrite } from '../store.js';
 import { OBSERVATION_COLUMNS, dimsFromRow, observationValues, stateFromRow, type ObservationRow } from './observation-row.js';
 import {
@@ -313,13 +313,11 @@ export class SpanWriter {
     s.costComputed = false;
     if (s.usage === null || s.model === null) return;
     try {
-      const cost = computeCost({
-        ...(s.provider !== null ? { provider: s.provider } : {}),
-        model: s.model,
-        usage: usageOf(s)!,
-        at: s.startTime ?? s.endTime ?? 0,
-        overrides: this.priceOverrides(projectId),
-      });
+      const query: CostQuery = { model: s.model, usage: usageOf(s)!, at: s.startTime ?? s.endTime ?? 0 };
+      if (s.provider !== null) query.provider = s.provider;
+      const overrides = this.priceOverrides(projectId);
+      if (overrides) query.overrides = overrides;
+      const cost = computeCost(query);
       if (cost !== null && Number.isFinite(cost)) {
         s.cost = cost;
         s.costComputed = true;

@@ -218,11 +218,17 @@ const ZERO_TOTALS: TraceTotals = {
   cost: 0,
 };
 
-const TOTAL_KEYS = Object.keys(ZERO_TOTALS) as Array<keyof TraceTotals>;
 
 /** Adds `sign` × `d` into `into`. */
 export function addTotals(into: TraceTotals, d: TraceTotals, sign: 1 | -1): void {
-  for (const k of TOTAL_KEYS) into[k] += sign * d[k];
+  into.spanCount += sign * d.spanCount;
+  into.errorCount += sign * d.errorCount;
+  into.runningCount += sign * d.runningCount;
+  into.abandonedCount += sign * d.abandonedCount;
+  into.inputTokens += sign * d.inputTokens;
+  into.outputTokens += sign * d.outputTokens;
+  into.totalTokens += sign * d.totalTokens;
+  into.cost += sign * d.cost;
 }
 
 /**
