@@ -293,6 +293,41 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(u1.totalTokens).toBe(t1.totalTokens + t3.totalTokens);
     });
 
+    it('counts an ended span once in the metrics: re-delivered ends add nothing, a correction replaces', async () => {
+      const start = Math.floor((now - 3 * HOUR) / HOUR) * HOUR + 5 * 60_000;
+      const end = (ms: number, output: number, status: 'ok' | 'error' = 'ok'): SpanEvent =>
+        span(4, 1, { phase: 'end', time: start + ms, startTime: start, endTime: start + ms, name: 'llm', kind: 'generation', provider: 'openai', model: 'gpt-4o', status, usage: { input: 10, output }, ...(status === 'error' ? { error: { type: 'RateLimitError', message: '429' } } : {}) });
+      const range = { from: start - HOUR, to: start + HOUR };
+      await write([span(4, 1, { phase: 'start', time: start, startTime: start, name: 'llm', kind: 'generation', status: 'running' })]);
+      expect((await store.metrics('p1', range)).total.count).toBe(0);
+      await write([end(100, 5)]);
+      await write([end(100, 5), end(100, 5)]);
+      let m = await store.metrics('p1', range);
+      expect(m.total.count).toBe(1);
+      expect(m.total.tokens.output).toBe(5);
+      expect(m.total.latency.avg).toBeCloseTo(100, 6);
+      await write([end(400, 50, 'error')]);
+      await write([end(100, 5)]);
+      m = await store.metrics('p1', { ...range, groupBy: 'model' });
+      expect(m.total.count).toBe(1);
+      expect(m.total.errorCount).toBe(1);
+      expect(m.total.tokens.output).toBe(50);
+      expect(m.total.latency.avg).toBeCloseTo(400, 6);
+      expect(Math.abs(m.total.latency.p50! - 400) / 400).toBeLessThanOrEqual(m.quantileRelativeError);
+      expect(m.groups.map((g) => [g.key, g.count])).toEqual([['gpt-4o', 1]]);
+      const errors = await store.errorTypes('p1', range);
+      expect(errors.map((e) => [e.errorType, e.count, e.sampleTraceId])).toEqual([['RateLimitError', 1, traceIdOf(4)]]);
+      expect((await store.metrics('p2', range)).total.count).toBe(0);
+    });
+
+    it('serves SDK reports per service', async () => {
+      const report = { type: 'sdk_report' as const, time: now - 60_000, service: 'api', instanceId: 'i1', sdkVersion: '0.1.0', created: 10, sent: 8, queued: 1, inFlight: 1, dropped: { queue_full: 2 }, failedRequests: {} };
+      await store.write([{ projectId: 'p1', spans: [], reports: [report, { ...report, time: now - 30_000, created: 30, sent: 27 }] }]);
+      const rows = await store.sdkHealth('p1', { from: now - HOUR, to: now });
+      expect(rows.map((r) => r.service)).toEqual(['api']);
+      expect(await store.sdkHealth('p2', { from: now - HOUR, to: now })).toEqual([]);
+    });
+
     it('reports a size and writes nothing for an empty write', async () => {
       await store.write([]);
       await store.write([{ projectId: 'p1', spans: [], reports: [] }]);

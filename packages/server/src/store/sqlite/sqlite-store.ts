@@ -39,7 +39,10 @@ import { openDatabase, type SqliteOptions } from './open-database.js';
 import { ProjectRepository } from './project-repository.js';
 import { Retention } from './retention.js';
 import { SpanWriteStatements, SpanWriter, type PriceOverridesLookup } from './span-writer.js';
+import { errorTypes } from './read/errors.js';
 import { exportTraces } from './read/export.js';
+import { metrics } from './read/metrics.js';
+import { sdkHealth } from './read/sdk-health.js';
 import { getSession, listSessions } from './read/sessions.js';
 import { getObservation, getTrace } from './read/trace-detail.js';
 import { traceFacets } from './read/trace-facets.js';
@@ -187,14 +190,17 @@ export class SqliteStore implements Store {
     this.ready();
     return getUser(this.db, projectId, userId);
   }
-  async metrics(_projectId: string, _query: MetricsQuery): Promise<MetricsResponse> {
-    throw new Error('not implemented: metrics (read/metrics.ts)');
+  async metrics(projectId: string, query: MetricsQuery): Promise<MetricsResponse> {
+    this.ready();
+    return metrics(this.db, projectId, query);
   }
-  async errorTypes(_projectId: string, _query: MetricsQuery): Promise<ErrorTypeRow[]> {
-    throw new Error('not implemented: errorTypes (read/errors.ts)');
+  async errorTypes(projectId: string, query: MetricsQuery): Promise<ErrorTypeRow[]> {
+    this.ready();
+    return errorTypes(this.db, projectId, query);
   }
-  async sdkHealth(_projectId: string, _query: { from: number; to: number; bucketMs?: number }): Promise<SdkHealthRow[]> {
-    throw new Error('not implemented: sdkHealth (read/sdk-health.ts)');
+  async sdkHealth(projectId: string, query: { from: number; to: number; bucketMs?: number }): Promise<SdkHealthRow[]> {
+    this.ready();
+    return sdkHealth(this.db, projectId, query);
   }
 
   // Housekeeping -------------------------------------------------------------------------------
