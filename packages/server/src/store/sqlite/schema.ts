@@ -302,8 +302,16 @@ CREATE TABLE sdk_reports (
 CREATE INDEX sdk_reports_by_time ON sdk_reports (project_id, time);
 `;
 
+/** A user's session count (COUNT(DISTINCT session_id)) as an index-only scan. */
+const USER_SESSIONS_INDEX = /* sql */ `
+CREATE INDEX traces_by_user_session ON traces (project_id, user_id, session_id);
+`;
+
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [{ name: '0001_initial', sql: INITIAL_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '0001_initial', sql: INITIAL_SCHEMA },
+  { name: '0002_traces_by_user_session', sql: USER_SESSIONS_INDEX },
+];
 
 /** Bucket widths of the rollup tables, in ms. */
 export const ROLLUP_RESOLUTIONS = [60_000, 3_600_000] as const;

@@ -217,6 +217,19 @@ describe('SqliteStore rows', () => {
     expect((await store.listTraces('p1', { limit: 10 })).items.map((t) => t.name)).toContain('z');
   });
 
+  it('applies only the missing migrations to a database created by an older version', async () => {
+    const path = tempPath();
+    const Database = (await import('better-sqlite3')).default;
+    const old = new Database(path);
+    expect(migrate(old, MIGRATIONS.slice(0, 1))).toEqual(['0001_initial']);
+    old.close();
+    const store = await openStore(path);
+    stores.push(store);
+    const applied = store.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(applied).toEqual(MIGRATIONS.map((m, i) => ({ version: i + 1, name: m.name })));
+    expect(migrate(store.db)).toEqual([]);
+  });
+
   it('refuses a database migrated by a newer version', async () => {
     const store = await open();
     store.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(MIGRATIONS.length + 1, '9999_future', Date.now());
