@@ -49,7 +49,9 @@ export function registerLiveRoute(app: FastifyInstance, store: TraceReader, comm
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // The stream is the connection's last response: closing the socket when it ends lets the
+      // server shut down at once instead of waiting for clients' keep-alive timeouts.
+      connection: 'close',
       'x-accel-buffering': 'no',
     });
     res.write(': connected\n\n');
@@ -110,7 +112,9 @@ export function registerLiveRoute(app: FastifyInstance, store: TraceReader, comm
       clearInterval(heartbeat);
       clearTimeout(timer);
       pending.clear();
-      res.end();
+      // End the stream cleanly (fetch readers see `done`), then drop the socket: a client that
+      // went away, or idles on keep-alive, must not hold the server's shutdown.
+      res.end(() => res.socket?.destroy());
     };
     open.add(close);
     res.on('drain', schedule);
