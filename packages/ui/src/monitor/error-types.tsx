@@ -1,4 +1,5 @@
 import type { ErrorTypeRow } from '@wisp/protocol';
+import { pathSegment } from '../router/path-segment.js';
 import { TimeStamp } from '../components/time-stamp.js';
 import { formatCount } from '../format/numbers.js';
 import { visibleText } from '../format/visible-text.js';
@@ -33,7 +34,7 @@ export function ErrorTypes({ rows }: { rows: ErrorTypeRow[] }) {
             </td>
             <td className="id-cell">{visibleText(r.names.join(', '))}</td>
             <td className="preview-cell">
-              {r.sampleTraceId ? <Link to={`/traces/${encodeURIComponent(r.sampleTraceId)}`}>{visibleText(r.sampleMessage ?? 'open trace')}</Link> : visibleText(r.sampleMessage ?? '')}
+              {r.sampleTraceId ? <Link to={`/traces/${pathSegment(r.sampleTraceId)}`}>{visibleText(r.sampleMessage ?? 'open trace')}</Link> : visibleText(r.sampleMessage ?? '')}
             </td>
           </tr>
         ))}

@@ -1,3 +1,4 @@
+import { pathSegment } from '../router/path-segment.js';
 import { ErrorState } from '../components/error-state.js';
 import { LoadingState } from '../components/loading-state.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -61,7 +62,7 @@ export function SessionDetailPage({ sessionId }: { sessionId: string }) {
           <li key={t.traceId} className="turn">
             <div className="turn-header">
               <span className="turn-number">#{i + 1}</span>
-              <Link to={`/traces/${t.traceId}`}>{visibleText(t.name ?? '(unnamed)')}</Link>
+              <Link to={`/traces/${pathSegment(t.traceId)}`}>{visibleText(t.name ?? '(unnamed)')}</Link>
               <StatusBadge status={t.status} />
               <TimeStamp ms={t.startTime} />
               <span className="muted">

@@ -1,4 +1,5 @@
 import type { SessionSummary } from '@wisp/protocol';
+import { pathSegment } from '../router/path-segment.js';
 import { useEffect, useState } from 'react';
 import { client } from '../api/client.js';
 import { EmptyState } from '../components/empty-state.js';
@@ -60,7 +61,7 @@ export function SessionsPage() {
             {items.map((s) => (
               <tr key={s.sessionId}>
                 <td className="id-cell">
-                  <Link to={`/sessions/${encodeURIComponent(s.sessionId)}`}>{visibleText(s.sessionId)}</Link>
+                  <Link to={`/sessions/${pathSegment(s.sessionId)}`}>{visibleText(s.sessionId)}</Link>
                 </td>
                 <td className="nowrap">
                   <TimeStamp ms={s.lastTime} />

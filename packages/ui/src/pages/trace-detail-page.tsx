@@ -1,3 +1,4 @@
+import { pathSegment } from '../router/path-segment.js';
 import { useCallback, useMemo, useState } from 'react';
 import { ErrorState } from '../components/error-state.js';
 import { LoadingState } from '../components/loading-state.js';
@@ -24,7 +25,7 @@ export function TraceDetailPage({ traceId }: { traceId: string }) {
   const requested = query.get('span');
   const selectedId = requested && tree?.byId.has(requested) ? requested : (tree?.roots[0]?.span.spanId ?? null);
   const select = useCallback(
-    (spanId: string) => navigate(`/traces/${encodeURIComponent(traceId)}?span=${encodeURIComponent(spanId)}`, { replace: true }),
+    (spanId: string) => navigate(`/traces/${pathSegment(traceId)}?span=${encodeURIComponent(spanId)}`, { replace: true }),
     [traceId],
   );
 

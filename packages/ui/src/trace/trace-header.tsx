@@ -1,4 +1,5 @@
 import type { TraceDetail } from '@wisp/protocol';
+import { pathSegment } from '../router/path-segment.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TagList } from '../components/tag-list.js';
 import { TimeStamp } from '../components/time-stamp.js';
@@ -55,7 +56,7 @@ export function TraceHeader({ trace }: { trace: TraceDetail['trace'] }) {
           <div>
             <dt>Session</dt>
             <dd>
-              <Link to={`/sessions/${encodeURIComponent(trace.sessionId)}`}>{visibleText(trace.sessionId)}</Link>
+              <Link to={`/sessions/${pathSegment(trace.sessionId)}`}>{visibleText(trace.sessionId)}</Link>
             </dd>
           </div>
         ) : null}

@@ -1,4 +1,5 @@
 import type { TraceSortField, TraceSummary } from '@wisp/protocol';
+import { pathSegment } from '../router/path-segment.js';
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { StatusBadge } from '../components/status-badge.js';
 import { TagList } from '../components/tag-list.js';
@@ -72,14 +73,14 @@ export function TraceTable({ items, arrived, sort, order, onSort, footer }: Trac
               className={arrived.has(t.traceId) ? 'arrived' : undefined}
               onClick={(e) => {
                 if ((e.target as HTMLElement).closest('a,button')) return;
-                navigate(`/traces/${t.traceId}`);
+                navigate(`/traces/${pathSegment(t.traceId)}`);
               }}
             >
               <td className="nowrap">
                 <TimeStamp ms={t.startTime} />
               </td>
               <td className="name-cell">
-                <Link to={`/traces/${t.traceId}`} className="trace-link">
+                <Link to={`/traces/${pathSegment(t.traceId)}`} className="trace-link">
                   {visibleText(t.name ?? '(unnamed)')}
                 </Link>
                 {t.inputPreview ? <div className="preview muted">{visibleText(t.inputPreview)}</div> : null}
@@ -95,7 +96,7 @@ export function TraceTable({ items, arrived, sort, order, onSort, footer }: Trac
               </td>
               <td className="id-cell">
                 {t.sessionId ? (
-                  <Link to={`/sessions/${encodeURIComponent(t.sessionId)}`}>{visibleText(t.sessionId)}</Link>
+                  <Link to={`/sessions/${pathSegment(t.sessionId)}`}>{visibleText(t.sessionId)}</Link>
                 ) : (
                   <span className="muted">—</span>
                 )}

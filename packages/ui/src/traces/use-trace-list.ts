@@ -39,6 +39,8 @@ export function useTraceList(view: TraceView, live: boolean): TraceList {
   const [generation, setGeneration] = useState(0);
   const viewRef = useRef(view);
   viewRef.current = view;
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -97,13 +99,15 @@ export function useTraceList(view: TraceView, live: boolean): TraceList {
       try {
         const page = await client.listTraces(viewQuery(viewRef.current, Date.now(), PAGE_SIZE), signal);
         if (signal.aborted) return;
+        const known = new Set(itemsRef.current.map((t) => t.traceId));
+        const added = newestFirst ? page.items.filter((t) => !known.has(t.traceId)) : [];
+        if (added.length) setArrived(new Set(added.map((t) => t.traceId)));
         setItems((prev) => {
           const fresh = new Map(page.items.map((t) => [t.traceId, t]));
           const updated = prev.map((t) => fresh.get(t.traceId) ?? t);
-          const known = new Set(prev.map((t) => t.traceId));
-          const added = newestFirst ? page.items.filter((t) => !known.has(t.traceId)) : [];
-          if (added.length) setArrived(new Set(added.map((t) => t.traceId)));
-          return added.length ? [...added, ...updated] : updated;
+          const present = new Set(prev.map((t) => t.traceId));
+          const newOnes = added.filter((t) => !present.has(t.traceId));
+          return newOnes.length ? [...newOnes, ...updated] : updated;
         });
       } catch {
         // The next event retries.
