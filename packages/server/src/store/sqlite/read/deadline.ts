@@ -15,6 +15,8 @@ export interface ReadOptions {
   timeoutMs?: number;
   /** Clock, injectable for tests. @default performance.now */
   now?: () => number;
+  /** Trigram hits above which a search checks windows instead of listing hits (tests lower it). @default SEARCH_HITS_CAP */
+  searchHitsCap?: number;
 }
 
 export class Deadline {

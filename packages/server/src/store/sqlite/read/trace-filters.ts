@@ -29,14 +29,14 @@ export function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-export function planSearch(db: Database, text: string): SearchPlan {
+export function planSearch(db: Database, text: string, cap = SEARCH_HITS_CAP): SearchPlan {
   if ([...text].length < 3) return { mode: 'like', pattern: containsPattern(text) };
   const match = ftsPhrase(text);
   const ids = db
     .prepare<[string, number], { rowid: number }>('SELECT rowid FROM trace_search WHERE trace_search MATCH ? LIMIT ?')
-    .all(match, SEARCH_HITS_CAP + 1)
+    .all(match, cap + 1)
     .map((r) => r.rowid);
-  return ids.length <= SEARCH_HITS_CAP ? { mode: 'hits', ids } : { mode: 'fts', match };
+  return ids.length <= cap ? { mode: 'hits', ids } : { mode: 'fts', match };
 }
 
 export function kindMask(kind: string): number {

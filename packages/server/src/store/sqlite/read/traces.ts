@@ -142,8 +142,12 @@ export function listTraces(db: Database, projectId: string, q: TraceListQuery, o
     pos = id === null ? null : { k, id };
   }
 
-  const search = q.search !== undefined ? planSearch(db, q.search) : null;
+  const search = q.search !== undefined ? planSearch(db, q.search, options.searchHitsCap) : null;
   const d = chooseDriver(projectId, q, sort, search?.mode === 'hits');
+  // A common needle (too many hits to list) is checked a window at a time: one trigram-index query
+  // over the window's id range instead of an index probe per trace.
+  const fts = search?.mode === 'fts' ? search.match : null;
+  if (fts !== null) d.covered.add('search');
   const residual = traceConditions(projectId, q, search, d.covered);
   const dir = desc ? 'DESC' : 'ASC';
   const items: TraceSummary[] = [];
@@ -156,17 +160,28 @@ export function listTraces(db: Database, projectId: string, q: TraceListQuery, o
     const order = segment === 'null' ? `${d.idCol} ${dir}` : `${d.sortCol} ${dir}, ${d.idCol} ${dir}`;
     const start = positionCondition(d, segment, pos, desc, false);
     // Only the project condition left to check: the driver's order is the answer, no windows needed.
-    const windowed = !d.bounded && residual.length > 1;
+    const windowed = !d.bounded && (residual.length > 1 || fts !== null);
     let boundary: Position = null;
+    const matches: SqlPart[] = [];
     if (windowed) {
       const w = joinConditions([...d.keyWhere, ...segCond, ...start]);
       const row = db
         .prepare(`SELECT ${d.sortCol} AS k, ${d.idCol} AS id FROM ${d.keyFrom} WHERE ${w.sql} ORDER BY ${order} LIMIT 1 OFFSET ?`)
         .get(...w.params, window - 1) as { k: number | null; id: number } | undefined;
       boundary = row ?? null;
+      if (fts !== null) {
+        const ids = db
+          .prepare(`SELECT min(id) AS lo, max(id) AS hi FROM (SELECT ${d.idCol} AS id FROM ${d.keyFrom} WHERE ${w.sql} ORDER BY ${order} LIMIT ?)`)
+          .get(...w.params, window) as { lo: number | null; hi: number | null };
+        const hits =
+          ids.lo === null
+            ? []
+            : (db.prepare('SELECT rowid FROM trace_search WHERE trace_search MATCH ? AND rowid >= ? AND rowid <= ?').pluck().all(fts, ids.lo, ids.hi) as number[]);
+        matches.push({ sql: 't.id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(hits)] });
+      }
     }
     const need = limit - items.length;
-    const where = joinConditions([...d.keyWhere, ...residual, ...segCond, ...start, ...positionCondition(d, segment, boundary, desc, true)]);
+    const where = joinConditions([...d.keyWhere, ...residual, ...matches, ...segCond, ...start, ...positionCondition(d, segment, boundary, desc, true)]);
     const rows = db
       .prepare(`SELECT ${TRACE_SUMMARY_COLUMNS}, ${d.sortCol} AS sort_key FROM ${d.walkFrom} WHERE ${where.sql} ORDER BY ${order} LIMIT ?`)
       .all(...where.params, need + 1) as Array<TraceRow & { sort_key: number | null }>;
