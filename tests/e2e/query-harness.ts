@@ -7,10 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestEvent } from '@wisp/protocol';
 import { createWispServer, type WispServer } from '../../packages/server/src/server.js';
-import { SqliteStore } from '../../packages/server/src/store/sqlite/sqlite-store.js';
-import { metrics } from '../../packages/server/src/store/sqlite/read/metrics.js';
-import { errorTypes } from '../../packages/server/src/store/sqlite/read/errors.js';
-import { sdkHealth } from '../../packages/server/src/store/sqlite/read/sdk-health.js';
 
 export const ADMIN_SECRET = 'query-test-admin-secret-0123456789';
 
@@ -27,13 +23,7 @@ export interface QueryServer {
 
 export async function startQueryServer(): Promise<QueryServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wisp-query-'));
-  const store = new SqliteStore({ path: join(dataDir, 'wisp.db') });
-  await store.migrate();
-  // TEMPORARY until sqlite-store.ts delegates these three reads (see store/sqlite/NOTES-query.md).
-  store.metrics = async (p, q) => metrics(store.db, p, q);
-  store.errorTypes = async (p, q) => errorTypes(store.db, p, q);
-  store.sdkHealth = async (p, q) => sdkHealth(store.db, p, q);
-  const wisp = await createWispServer({ port: 0, host: '127.0.0.1', dataDir, adminSecret: ADMIN_SECRET, requireApiKeys: true, logLevel: 'warn' }, { store });
+  const wisp = await createWispServer({ port: 0, host: '127.0.0.1', dataDir, adminSecret: ADMIN_SECRET, requireApiKeys: true, logLevel: 'warn' });
   const url = wisp.url;
   const admin = async (path: string, body: unknown) => {
     const res = await fetch(url + path, { method: 'POST', headers: { 'x-wisp-api-key': ADMIN_SECRET, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -166,6 +166,11 @@ describe('GET /api/v1/traces/facets', () => {
     for (const t of original) if (t.userId === 'user-2') for (const m of t.models) modelCounts.set(m, (modelCounts.get(m) ?? 0) + 1);
     expect(new Map(models.body.values.map((v: { value: string; count: number }) => [v.value, v.count]))).toEqual(modelCounts);
 
+    const allModels = await server.get(`/api/v1/traces/facets?field=model&${range}`);
+    const allModelCounts = new Map<string, number>();
+    for (const t of original) for (const m of t.models) allModelCounts.set(m, (allModelCounts.get(m) ?? 0) + 1);
+    expect(new Map(allModels.body.values.map((v: { value: string; count: number }) => [v.value, v.count]))).toEqual(allModelCounts);
+
     const tags = await server.get(`/api/v1/traces/facets?field=tags&${range}`);
     expect(tags.body.values.find((v: { value: string }) => v.value === 'even').count).toBe(original.filter((t) => t.tags.includes('even')).length);
 

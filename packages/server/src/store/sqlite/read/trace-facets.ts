@@ -61,7 +61,22 @@ export function traceFacets(db: Database, projectId: string, field: FacetField, 
       .prepare("SELECT DISTINCT model FROM rollup_series WHERE project_id = ? AND model != '' LIMIT 1000")
       .all(projectId) as Array<{ model: string }>).map((r) => r.model);
     values = [];
-    if (models.length > 0) {
+    const onlyRange = Object.keys(others).every((k) => k === 'from' || k === 'to' || (others as Record<string, unknown>)[k] === undefined);
+    if (models.length > 0 && onlyRange) {
+      // No other filter: count each model's rows in trace_models from the start time of the
+      // FACET_SCAN_TRACES-th most recent trace on (index range counts, no trace rows read).
+      const edge = db
+        .prepare(`SELECT start_time FROM traces INDEXED BY traces_by_start WHERE ${win.sql} ORDER BY start_time DESC LIMIT 1 OFFSET ${FACET_SCAN_TRACES - 1}`)
+        .get(...win.params) as { start_time: number } | undefined;
+      const lo = Math.max(edge?.start_time ?? -Infinity, q.from ?? -Infinity);
+      const hi = q.to ?? Infinity;
+      const count = db.prepare('SELECT count(*) AS n FROM trace_models WHERE project_id = ? AND model = ? AND start_time >= ? AND start_time <= ?');
+      values = models
+        .map((model) => ({ value: model, count: (count.get(projectId, model, lo, hi) as { n: number }).n }))
+        .filter((v) => v.count > 0)
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+        .slice(0, FACET_VALUES);
+    } else if (models.length > 0) {
       values = db
         .prepare(
           `SELECT m.model AS value, count(*) AS count FROM ${recent} CROSS JOIN json_each(?) j
