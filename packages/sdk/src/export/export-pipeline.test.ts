@@ -86,7 +86,8 @@ describe('batching on fake time', () => {
   });
 
   it('caps batches by estimated bytes', async () => {
-    const h = harness(undefined, { maxBatchBytes: 1_000 });
+    // 300 estimated bytes + 384 of in-memory overhead each: three fit in 2,100.
+    const h = harness(undefined, { maxBatchBytes: 2_100 });
     for (let i = 0; i < 10; i++) h.pipeline.enqueue({ ...spanPair().end, phase: 'full' }, 300);
     await h.clock.advance(100);
     expect(h.requests.map((r) => r.length)).toEqual([3, 3, 3, 1]);
@@ -128,22 +129,22 @@ describe('queue bounds', () => {
   });
 
   it('sheds payloads of the oldest spans before dropping any span', async () => {
-    const h = harness(never, { maxQueueBytes: 10_000, maxConcurrentRequests: 1, maxBatchEvents: 1 });
-    // Each span is estimated at 1,200 bytes; 15 of them need 18,000 bytes, 15 skeletons 7,680.
-    for (let i = 0; i < 15; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 1_200);
+    const h = harness(never, { maxQueueBytes: 30_000, maxConcurrentRequests: 1, maxBatchEvents: 1 });
+    // Each span costs 5,000 + 384 bytes: 15 of them need 80,760 bytes, 15 skeletons 23,040.
+    for (let i = 0; i < 15; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 5_000);
     const s = h.check();
     expect(s.dropped.queue_full).toBe(0);
     expect(s.events.payloadsShed).toBeGreaterThan(0);
-    expect(s.queuedBytes).toBeLessThanOrEqual(10_000);
-    // Only skeletons fit beyond this point.
-    for (let i = 0; i < 10; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 1_200);
+    expect(s.queuedBytes).toBeLessThanOrEqual(30_000);
+    // Only skeletons fit beyond this point, and only so many.
+    for (let i = 0; i < 10; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 5_000);
     expect(h.check().dropped.queue_full).toBeGreaterThan(0);
-    expect(h.check().queuedBytes).toBeLessThanOrEqual(10_000);
+    expect(h.check().queuedBytes).toBeLessThanOrEqual(30_000);
   });
 
   it('sends shed spans without their payloads, saying why', async () => {
-    const h = harness(undefined, { maxQueueBytes: 3_000 });
-    for (let i = 0; i < 4; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 1_200);
+    const h = harness(undefined, { maxQueueBytes: 10_000 });
+    for (let i = 0; i < 4; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 5_000);
     await h.clock.advance(100);
     const events = h.requests.flat() as SpanEvent[];
     expect(events).toHaveLength(4);

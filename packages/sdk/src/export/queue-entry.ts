@@ -34,8 +34,13 @@ export function releaseEvents(entry: QueueEntry): void {
   entry.updates = undefined;
 }
 
-/** Estimated size of an event whose input and output were shed. */
-export const SKELETON_BYTES = 512;
+/**
+ * Memory an event holds beyond its serialized size (its objects and the queue slot), added to the
+ * tracer's estimate so that the byte cap bounds the heap, not only the wire size.
+ */
+export const EVENT_OVERHEAD_BYTES = 384;
+/** Estimated memory of a queued span whose input and output were shed. */
+export const SKELETON_BYTES = 1536;
 
 /**
  * The event to send for an entry: start, updates and end folded into one (later fields win), with
@@ -43,9 +48,9 @@ export const SKELETON_BYTES = 512;
  */
 export function mergedEvent(entry: QueueEntry): IngestEvent {
   const first = entry.event;
-  if (first.type !== 'span' || (!entry.updates && !entry.end && !entry.shed)) return first;
+  if (first.type !== 'span' || (!entry.updates && !entry.end)) return first;
   // The usual end carries every field its start had: it is the merged event already.
-  if (entry.end && !entry.updates && !entry.shed && covers(entry.end, first)) return entry.end;
+  if (entry.end && !entry.updates && covers(entry.end, first)) return entry.end;
   const merged: SpanEvent = { ...first };
   for (const update of entry.updates ?? []) assignDefined(merged, update);
   merged.phase = first.phase;
@@ -53,21 +58,30 @@ export function mergedEvent(entry: QueueEntry): IngestEvent {
     assignDefined(merged, entry.end);
     merged.phase = 'full';
   }
-  if (entry.shed) return withoutPayloads(merged, 'queue_pressure');
   return merged;
+}
+
+/** Replaces the entry's events by copies without input/output, so the payloads can be collected. */
+export function shedPayloads(entry: QueueEntry): void {
+  entry.shed = true;
+  if (entry.event.type === 'span') entry.event = withoutPayloads(entry.event, 'queue_pressure');
+  if (entry.end) entry.end = withoutPayloads(entry.end, 'queue_pressure');
+  if (entry.updates) entry.updates = entry.updates.map((u) => withoutPayloads(u, 'queue_pressure'));
 }
 
 /** A copy of `event` without input/output, noting why in metadata so the dashboard can say so. */
 export function withoutPayloads(event: SpanEvent, why: string): SpanEvent {
+  // A spread of the whole object keeps its shape (a small, fast object); rest destructuring or
+  // `delete` would make a dictionary several times bigger. Undefined fields are not serialized.
   const copy: SpanEvent = { ...event };
-  delete copy.input;
-  delete copy.output;
-  if (copy.trace && (copy.trace.input !== undefined || copy.trace.output !== undefined)) {
-    copy.trace = { ...copy.trace };
-    delete copy.trace.input;
-    delete copy.trace.output;
+  copy.input = undefined;
+  copy.output = undefined;
+  copy.metadata = { ...event.metadata, 'wisp.payloads_dropped': why };
+  if (event.trace && (event.trace.input !== undefined || event.trace.output !== undefined)) {
+    copy.trace = { ...event.trace };
+    copy.trace.input = undefined;
+    copy.trace.output = undefined;
   }
-  copy.metadata = { ...copy.metadata, 'wisp.payloads_dropped': why };
   return copy;
 }
 

@@ -1,6 +1,6 @@
 import type { IngestEvent } from '@wisp/protocol';
 import type { ExportCounters } from './export-stats.js';
-import { hasPayload, SKELETON_BYTES, type QueueEntry } from './queue-entry.js';
+import { EVENT_OVERHEAD_BYTES, hasPayload, shedPayloads, SKELETON_BYTES, withoutPayloads, type QueueEntry } from './queue-entry.js';
 
 export interface SpanQueueLimits {
   /** Cap on the estimated bytes held. */
@@ -50,6 +50,7 @@ export class SpanQueue {
   push(event: IngestEvent, bytes: number): void {
     const c = this.counters;
     c.enqueued++;
+    bytes += EVENT_OVERHEAD_BYTES;
     if (event.type !== 'span') {
       this.append(event, bytes, false);
       return;
@@ -60,7 +61,7 @@ export class SpanQueue {
       const start = phase === 'end' ? this.openStarts.get(event.spanId) : undefined;
       if (start) {
         this.openStarts.delete(event.spanId);
-        start.end = event;
+        start.end = start.shed ? withoutPayloads(event, 'queue_pressure') : event;
         start.span = true;
         this.spans++;
         c.merged++;
@@ -73,7 +74,7 @@ export class SpanQueue {
     if (phase === 'update') {
       const start = this.openStarts.get(event.spanId);
       if (start) {
-        (start.updates ??= []).push(event);
+        (start.updates ??= []).push(start.shed ? withoutPayloads(event, 'queue_pressure') : event);
         c.merged++;
         this.grow(start, bytes);
         return;
@@ -109,8 +110,9 @@ export class SpanQueue {
     if (this.events >= this.limits.maxEvents) return this.reject(span);
     if (!this.makeRoom(bytes)) {
       // Keep the skeleton of the incoming span if its payloads were what did not fit.
-      if (!hasPayload(event) || !this.makeRoom(SKELETON_BYTES)) return this.reject(span);
+      if (event.type !== 'span' || !hasPayload(event) || !this.makeRoom(SKELETON_BYTES)) return this.reject(span);
       shed = true;
+      event = withoutPayloads(event, 'queue_pressure');
       bytes = SKELETON_BYTES;
       this.counters.payloadsShed++;
     }
@@ -127,7 +129,8 @@ export class SpanQueue {
       this.shed(entry);
       return;
     }
-    if (entry.shed) bytes = 0;
+    // A shed entry took its new event without payloads: only the skeleton's overhead is added.
+    if (entry.shed) bytes = EVENT_OVERHEAD_BYTES;
     entry.bytes += bytes;
     this.bytes += bytes;
   }
@@ -151,7 +154,7 @@ export class SpanQueue {
   }
 
   private shed(entry: QueueEntry): void {
-    entry.shed = true;
+    shedPayloads(entry);
     this.counters.payloadsShed++;
     const freed = entry.bytes - Math.min(entry.bytes, SKELETON_BYTES);
     entry.bytes -= freed;
