@@ -124,6 +124,22 @@ describe('operations', () => {
   });
 });
 
+describe('store writes in a worker thread', () => {
+  it('commits, reads back, sweeps, applies retention and closes', async () => {
+    const s = await start({ storeWriteWorker: true, abandonSweepIntervalMs: 20 });
+    const spans = Array.from({ length: 20 }, () => testSpan());
+    const res = await post(`${s.url}/v1/ingest`, { events: spans });
+    expect(res.status).toBe(200);
+    // Acknowledged means committed: the main thread's connection sees it at once.
+    const detail = await fetch(`${s.url}/api/v1/traces/${spans[7]!.traceId}`);
+    expect(detail.status).toBe(200);
+    expect(await s.store.markAbandoned(Date.now() - 3_600_000)).toBeGreaterThanOrEqual(0);
+    expect(await s.store.deleteExpired(Date.now(), 1000)).toBe(0);
+    const bad = await post(`${s.url}/v1/ingest`, { events: [testSpan({ traceId: '0'.repeat(32) })] });
+    expect(bad.status).toBe(207);
+  });
+});
+
 describe('dashboard', () => {
   it('serves the built UI with an SPA fallback and strict security headers on every response', async () => {
     const uiDir = mkdtempSync(join(tmpdir(), 'wisp-ui-'));

@@ -65,7 +65,7 @@ function urlOf(host: string, port: number): string {
 export async function createWispServer(input: WispConfigInput = {}, deps: WispServerDeps = {}): Promise<WispServer> {
   const config = resolveConfig(input);
   const now = deps.now ?? Date.now;
-  const store = deps.store ?? (await openStore(config.dataDir));
+  const store = deps.store ?? (await openStore(config.dataDir, { writeWorker: config.storeWriteWorker }));
 
   const app = Fastify({
     logger: {

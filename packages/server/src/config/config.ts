@@ -89,6 +89,12 @@ export interface WispConfig {
    */
   logLevel: string;
   /**
+   * Run the store's writes in a worker thread, so that committing one batch never blocks parsing
+   * the next requests (uses a second core).
+   * @default true
+   */
+  storeWriteWorker: boolean;
+  /**
    * Directory of the built dashboard served at `/`. Null: `packages/ui/dist` beside this package.
    * @default null
    */
@@ -122,6 +128,7 @@ export function defaultConfig(): WispConfig {
     abandonSweepIntervalMs: 60_000,
     retentionIntervalMs: 600_000,
     logLevel: 'info',
+    storeWriteWorker: true,
     uiDir: null,
   };
 }
@@ -155,6 +162,7 @@ const TOP_LEVEL: Record<Exclude<keyof WispConfig, 'limits' | 'writeQueue'>, { ki
   abandonSweepIntervalMs: { kind: 'int', min: 10 },
   retentionIntervalMs: { kind: 'int', min: 10 },
   logLevel: { kind: 'log-level' },
+  storeWriteWorker: { kind: 'boolean' },
   uiDir: { kind: 'nullable-string' },
 };
 

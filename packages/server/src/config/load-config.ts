@@ -19,6 +19,7 @@ export const ENV_VARS: Record<string, EnvTarget> = {
   WISP_KEY_CACHE_TTL_MS: { key: 'keyCacheTtlMs', kind: 'int' },
   WISP_LOG_LEVEL: { key: 'logLevel', kind: 'string' },
   WISP_UI_DIR: { key: 'uiDir', kind: 'string' },
+  WISP_STORE_WRITE_WORKER: { key: 'storeWriteWorker', kind: 'boolean' },
   WISP_MAX_REQUEST_BYTES: { key: 'maxRequestBytes', section: 'limits', kind: 'int' },
   WISP_MAX_EVENT_BYTES: { key: 'maxEventBytes', section: 'limits', kind: 'int' },
   WISP_MAX_JSON_DEPTH: { key: 'maxJsonDepth', section: 'limits', kind: 'int' },

@@ -17,7 +17,8 @@ export interface TestServer extends WispServer {
 
 export async function startTestServer(config: WispConfigInput = {}, deps: WispServerDeps = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wisp-test-'));
-  const server = await createWispServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir, ...config }, deps);
+  // Writes stay on the main thread unless a test asks for the worker (it loads built dependencies).
+  const server = await createWispServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir, storeWriteWorker: false, ...config }, deps);
   return {
     ...server,
     dataDir,

@@ -1,0 +1,87 @@
+/**
+ * A Store whose write side runs in a worker thread. better-sqlite3 is synchronous, so on the main
+ * thread every group commit blocks HTTP parsing and validation for its whole duration; with the
+ * writes in a worker, the next requests are parsed while the previous batch commits, and the two
+ * halves use two cores. Reads, projects and keys stay on the main thread's connection (SQLite WAL
+ * lets readers run beside the writer). All span and rollup writes (ingest, the abandoned sweep,
+ * retention) go to the worker, so its in-memory caches are never made stale by another connection.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ProjectWrite, Store } from './store.js';
+import type { WriteAnswer, WriteOp, WriteRequest } from './store-write-worker.js';
+
+export class WorkerWriteStoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'WorkerWriteStoreError';
+  }
+}
+
+function startWorker(path: string): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    // From the TypeScript sources (tests, tsx), the worker registers tsx itself before loading its
+    // entry: loaders given as execArgv do not reach a worker's entry module on Node 20.
+    const entry = new URL('./store-write-worker.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}))`;
+    return new Worker(bootstrap, { eval: true, workerData: { path } });
+  }
+  return new Worker(new URL('./store-write-worker.js', import.meta.url), { workerData: { path } });
+}
+
+/** Starts the write worker on `path` and wraps `reads` (an open, migrated store on the same file). */
+export async function withWriteWorker(reads: Store, path: string): Promise<Store> {
+  const worker = startWorker(path);
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  let dead: Error | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
+  });
+  worker.on('message', (answer: WriteAnswer) => {
+    const p = pending.get(answer.id);
+    if (!p) return;
+    pending.delete(answer.id);
+    if (answer.ok) p.resolve(answer.result);
+    else p.reject(new WorkerWriteStoreError(answer.message, answer.code));
+  });
+  const fail = (err: Error) => {
+    dead = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('error', (err) => fail(err));
+  worker.on('exit', (code) => fail(new Error(`store write worker exited (${code})`)));
+  await ready;
+
+  const call = (op: WriteOp, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (dead) return reject(dead);
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, args } satisfies WriteRequest);
+    });
+
+  const overrides: Partial<Store> = {
+    write: async (writes: ProjectWrite[]) => {
+      await call('write', [writes]);
+    },
+    markAbandoned: async (olderThan: number) => (await call('markAbandoned', [olderThan])) as number,
+    deleteExpired: async (now: number, batchSize: number) => (await call('deleteExpired', [now, batchSize])) as number,
+    close: async () => {
+      if (!dead) await call('close', []).catch(() => {});
+      await worker.terminate();
+      await reads.close();
+    },
+  };
+  // Every other member of the Store stays the main-thread store's own, bound to it.
+  return new Proxy(reads, {
+    get(target, prop) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof Store];
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
