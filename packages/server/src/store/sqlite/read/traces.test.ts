@@ -63,3 +63,40 @@ describe('listTraces search plans', () => {
     expect(listed).toEqual(brute.map((t) => t.traceId));
   });
 });
+
+describe('time limits', () => {
+  it('returns partial pages with a cursor past the scan budget, and the pages add up to the full answer', () => {
+    let clock = 0;
+    const slow: ReadOptions = { now: () => (clock += 2_000) };
+    // Sorted by duration, the walk follows traces_by_duration and checks user and status per row:
+    // matches are rare (1 in 117), so the first window cannot fill a page.
+    const q: TraceListQuery = { sort: 'durationMs', userId: 'u5', status: 'error' };
+    const full = all(q);
+    expect(full.length).toBeGreaterThan(0);
+    const pieces: string[] = [];
+    let partial = 0;
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 1_000; guard++) {
+      const page = listTraces(store.db, 'p', { ...q, limit: 40, ...(cursor ? { cursor } : {}) }, { ...slow, timeoutMs: 1e12 });
+      pieces.push(...page.items.map((t) => t.traceId));
+      if (page.nextCursor === null) break;
+      if (page.items.length < 40) partial++;
+      cursor = page.nextCursor;
+    }
+    expect(partial).toBeGreaterThan(0);
+    expect(pieces).toEqual(full);
+  });
+
+  it('answers WISP_ERR_QUERY_TIMEOUT when a read passes its deadline', async () => {
+    const { metrics } = await import('./metrics.js');
+    const { getTrace } = await import('./trace-detail.js');
+    let clock = 0;
+    const options: ReadOptions = { now: () => (clock += 1_000), timeoutMs: 500 };
+    const from = T0;
+    const to = T0 + 3_600_000;
+    expect(() => metrics(store.db, 'p', { from, to, bucketMs: 60_000 }, options)).toThrow(expect.objectContaining({ code: 'WISP_ERR_QUERY_TIMEOUT', status: 503 }));
+    const traceId = (1).toString(16).padStart(32, '0');
+    expect(() => getTrace(store.db, 'p', traceId, options)).toThrow(expect.objectContaining({ code: 'WISP_ERR_QUERY_TIMEOUT' }));
+    expect(getTrace(store.db, 'p', traceId)?.trace.traceId).toBe(traceId);
+  });
+});
