@@ -9,6 +9,7 @@ import { ProjectService, DEFAULT_PROJECT_ID } from './auth/project-service.js';
 import { createWispServer } from './server.js';
 import { openStore } from './store/open-store.js';
 import { WispError } from './errors.js';
+import { runDemo } from './demo/index.js';
 
 const HELP = `wisp — self-hosted observability for LLM agents
 
@@ -21,7 +22,7 @@ Usage:
   wisp keys revoke <key id> [--project P] [--data-dir D]
       Keys work on the data directory directly; a running collector sees changes within a second.
   wisp demo [--url U] [--traces N]
-      Send realistic traffic from a simulated agent to a running collector.
+      Send realistic traffic from simulated agents to a running collector (key from WISP_API_KEY).
   wisp --help | --version
 
 Options are also read from WISP_* environment variables and a JSON config file
@@ -123,10 +124,17 @@ async function keys(sub: string | undefined, args: string[], values: Values): Pr
 }
 
 async function demo(values: Values): Promise<void> {
-  const specifier = './demo/index.js';
-  const mod = (await import(specifier).catch(() => null)) as { runDemo?: (o: { url?: string; traces?: number }) => Promise<unknown> } | null;
-  if (!mod?.runDemo) throw new ConfigError('wisp demo is not available in this build');
-  await mod.runDemo({ url: values.url ?? `http://127.0.0.1:${process.env.WISP_PORT ?? 4318}`, traces: intFlag('traces', values.traces) });
+  const port = process.env.WISP_PORT ?? '4318';
+  const url = values.url ?? `http://127.0.0.1:${port}`;
+  const traces = intFlag('traces', values.traces);
+  console.log(`Sending demo traffic to ${url}…`);
+  const result = await runDemo({ url, ...(traces === undefined ? {} : { traces }), ...(process.env.WISP_API_KEY ? { apiKey: process.env.WISP_API_KEY } : {}) });
+  console.log(
+    `Sent ${result.traces} traces (${result.spans} spans, ${result.running} still running)` +
+      (result.dropped > 0 ? `; ${result.dropped} spans could not be delivered: is the collector running at ${url}?` : '.') +
+      `\nOpen ${url} to see them.`,
+  );
+  if (result.dropped > 0) process.exitCode = 1;
 }
 
 async function main(argv: string[]): Promise<void> {
