@@ -76,7 +76,8 @@ async function* csvLines(store: TraceReader, projectId: string, query: TraceList
 }
 
 export function registerExportRoutes(app: FastifyInstance, store: TraceReader): void {
-  app.get(`${API_PREFIX}/export/traces.ndjson`, async (request, reply) => {
+  // No HEAD twins: a HEAD request would run a whole export to send no body.
+  app.get(`${API_PREFIX}/export/traces.ndjson`, { exposeHeadRoute: false }, async (request, reply) => {
     const projectId = projectOf(request);
     const query = parseTraceQuery(request.query, EXPORT_PARAMS);
     const traces = store.exportTraces(projectId, { ...query, limit: query.limit ?? MAX_EXPORT_TRACES })[Symbol.asyncIterator]();
@@ -97,7 +98,7 @@ export function registerExportRoutes(app: FastifyInstance, store: TraceReader): 
       .send(Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 }));
   });
 
-  app.get(`${API_PREFIX}/export/traces.csv`, async (request, reply) => {
+  app.get(`${API_PREFIX}/export/traces.csv`, { exposeHeadRoute: false }, async (request, reply) => {
     const projectId = projectOf(request);
     const query = parseTraceQuery(request.query, EXPORT_PARAMS);
     const limit = query.limit ?? MAX_EXPORT_TRACES;

@@ -41,7 +41,8 @@ export function registerLiveRoute(app: FastifyInstance, store: TraceReader, comm
     done();
   });
 
-  app.get(`${API_PREFIX}/live`, (request, reply) => {
+  // No HEAD twin: a HEAD request would open a stream that never sends a body.
+  app.get(`${API_PREFIX}/live`, { exposeHeadRoute: false }, (request, reply) => {
     const projectId = projectOf(request);
     parseQuery(request.query, {});
     reply.hijack();
