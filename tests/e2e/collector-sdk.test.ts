@@ -79,4 +79,22 @@ describe('SDK → collector → store', () => {
     const other = await fetch(`${server.url}/api/v1/traces`, { headers: { 'x-wisp-api-key': ADMIN } });
     expect(((await other.json()) as { items: unknown[] }).items).toHaveLength(0);
   });
+
+  it('a key of one project cannot read another project’s data', async () => {
+    const now = Date.now();
+    const traceId = 'feedface'.repeat(4);
+    const res = await fetch(`${server.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wisp-api-key': ADMIN },
+      body: JSON.stringify({ events: [{ type: 'span', phase: 'full', traceId, spanId: 'feedface00000001', time: now, startTime: now, endTime: now, name: 'secret', status: 'ok' }] }),
+    });
+    expect(res.status).toBe(200);
+    // The admin sees it in `default`; the shop key gets "not found", even when naming the project.
+    expect((await fetch(`${server.url}/api/v1/traces/${traceId}`, { headers: { 'x-wisp-api-key': ADMIN } })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/traces/${traceId}`, { headers: { 'x-wisp-api-key': apiKey } })).status).toBe(404);
+    const named = await fetch(`${server.url}/api/v1/traces/${traceId}`, { headers: { 'x-wisp-api-key': apiKey, 'x-wisp-project': 'default' } });
+    expect(named.status).toBe(403);
+    const list = (await (await fetch(`${server.url}/api/v1/traces?search=secret`, { headers: { 'x-wisp-api-key': apiKey } })).json()) as { items: Array<{ traceId: string }> };
+    expect(list.items.map((t) => t.traceId)).not.toContain(traceId);
+  });
 });
