@@ -124,6 +124,8 @@ describe('dashboard with hostile content', () => {
     await page.goto(`${server.url}/traces/${traceId}`);
     await page.waitForSelector('[data-testid=span-tree] [role=treeitem]');
     expect(await page.innerText('[data-testid=trace-name]')).toBe(payloads.html);
+    await page.click('[data-testid=trace-metadata] summary');
+    expect(await page.innerText('[data-testid=trace-metadata]')).toContain(payloads.imgTag); // a metadata key
     for (const o of api.observations) {
       await page.click(`[data-span-id="${o.spanId}"]`);
       await page.waitForSelector(`[data-testid=span-panel] >> text=${o.spanId}`);

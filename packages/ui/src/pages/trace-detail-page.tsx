@@ -1,5 +1,5 @@
 import { pathSegment } from '../router/path-segment.js';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorState } from '../components/error-state.js';
 import { LoadingState } from '../components/loading-state.js';
 import { useTrace } from '../hooks/use-api.js';
@@ -11,12 +11,21 @@ import { buildSpanTree } from '../trace/span-tree.js';
 import { TraceHeader } from '../trace/trace-header.js';
 import { EmptyState } from '../components/empty-state.js';
 
+const RUNNING_REFRESH_MS = 3_000;
+
 /** `/traces/:traceId?span=:spanId`: the tree, the waterfall and the selected span's panel. */
 export function TraceDetailPage({ traceId }: { traceId: string }) {
   const { data, error, loading, reload } = useTrace(traceId);
+  // A trace still running grows while you look at it.
+  const running = data?.trace.status === 'running';
+  useEffect(() => {
+    if (!running || loading) return;
+    const timer = setTimeout(reload, RUNNING_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [running, loading, reload, data]);
   const { query } = useLocation();
   const [criticalOnly, setCriticalOnly] = useState(false);
-  const [now] = useState(() => Date.now());
+  const now = useMemo(() => Date.now(), [data]);
   const tree = useMemo(() => (data ? buildSpanTree(data.observations, now) : null), [data, now]);
   const criticalPath = useMemo(
     () => new Set([...(data?.criticalPath ?? []), ...(data?.observations.filter((o) => o.critical).map((o) => o.spanId) ?? [])]),

@@ -1,5 +1,6 @@
 import type { TraceDetail } from '@wisp/protocol';
 import { pathSegment } from '../router/path-segment.js';
+import { JsonTree } from '../components/json-tree.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { TagList } from '../components/tag-list.js';
 import { TimeStamp } from '../components/time-stamp.js';
@@ -77,6 +78,12 @@ export function TraceHeader({ trace }: { trace: TraceDetail['trace'] }) {
           </div>
         ) : null}
       </dl>
+      {trace.metadata && Object.keys(trace.metadata).length ? (
+        <details className="trace-metadata" data-testid="trace-metadata">
+          <summary>Trace metadata ({Object.keys(trace.metadata).length})</summary>
+          <JsonTree value={trace.metadata} expandDepth={1} />
+        </details>
+      ) : null}
     </header>
   );
 }
