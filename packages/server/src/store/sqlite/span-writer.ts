@@ -11,6 +11,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { SdkReportEvent, SpanEvent } from '@wisp/protocol';
 import { computeCost, type CostQuery, type PriceOverride } from '../../pricing/index.js';
 import type { ProjectWrite } from '../store.js';
+import { ChangedColumnsUpdate } from './changed-columns-update.js';
 import { OBSERVATION_COLUMNS, dimsFromRow, observationValues, stateFromRow, type ObservationRow } from './observation-row.js';
 import {
   RollupAccumulator,
@@ -92,7 +93,7 @@ interface AggregateDelta extends TraceTotals {
 export class SpanWriteStatements {
   readonly selectTrace: Statement<[string, string], TraceRow>;
   readonly insertTrace: Statement<unknown[]>;
-  readonly updateTrace: Statement<unknown[]>;
+  readonly updateTrace: ChangedColumnsUpdate;
   readonly upsertTracePayload: Statement<[number, string | null, string | null]>;
   readonly insertTag: Statement<[string, string, number, number]>;
   readonly deleteTag: Statement<[string, string, number, number]>;
@@ -105,7 +106,7 @@ export class SpanWriteStatements {
   readonly selectSpan: Statement<[number, string], ObservationRow>;
   readonly selectTraceSpans: Statement<[number], ObservationRow>;
   readonly insertSpan: Statement<unknown[]>;
-  readonly updateSpan: Statement<unknown[]>;
+  readonly updateSpan: ChangedColumnsUpdate;
   readonly updateSpanDims: Statement<[string | null, string | null, string | null, number]>;
   readonly upsertPayload: Statement<[number, string | null, string | null]>;
   readonly upsertSession: Statement<Record<string, unknown>>;
@@ -120,7 +121,7 @@ export class SpanWriteStatements {
     this.insertTrace = db.prepare(
       `INSERT INTO traces (project_id, trace_id, ${TRACE_COLUMNS.join(', ')}) VALUES (?, ?, ${TRACE_COLUMNS.map(() => '?').join(', ')})`,
     );
-    this.updateTrace = db.prepare(`UPDATE traces SET ${TRACE_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+    this.updateTrace = new ChangedColumnsUpdate(db, 'traces', TRACE_COLUMNS, 'id');
     this.upsertTracePayload = db.prepare(
       `INSERT INTO trace_payloads (trace_ref, input, output) VALUES (?, ?, ?) ON CONFLICT (trace_ref) DO UPDATE SET
        input = coalesce(excluded.input, input), output = coalesce(excluded.output, output)`,
@@ -140,7 +141,7 @@ export class SpanWriteStatements {
     this.insertSpan = db.prepare(
       `INSERT INTO observations (trace_ref, ${OBSERVATION_COLUMNS.join(', ')}) VALUES (?, ${OBSERVATION_COLUMNS.map(() => '?').join(', ')})`,
     );
-    this.updateSpan = db.prepare(`UPDATE observations SET ${OBSERVATION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+    this.updateSpan = new ChangedColumnsUpdate(db, 'observations', OBSERVATION_COLUMNS, 'id');
     this.updateSpanDims = db.prepare('UPDATE observations SET user_id = ?, environment = ?, release = ? WHERE id = ?');
     this.upsertPayload = db.prepare(
       `INSERT INTO observation_payloads (observation_id, input, output) VALUES (?, ?, ?) ON CONFLICT (observation_id) DO UPDATE
@@ -170,9 +171,50 @@ export class SpanWriteStatements {
   }
 }
 
+/** A stored span as this writer last wrote it: its row id, merged state and column values. */
+interface SpanRecord {
+  id: number;
+  state: SpanState;
+  /** OBSERVATION_COLUMNS values as stored. */
+  values: unknown[];
+}
+
+const COLUMN = Object.fromEntries(OBSERVATION_COLUMNS.map((c, i) => [c, i])) as Record<(typeof OBSERVATION_COLUMNS)[number], number>;
+
+/**
+ * Spans still running, as last written, so that their end (usually a few seconds later) needs no
+ * read. Only valid while this writer is the only one changing spans: cleared on rollback and by the
+ * abandon sweep and retention, which change rows behind it.
+ */
+const MAX_RUNNING_CACHED = 50_000;
+/** Trace rows as last written, for the same reason (spans of a trace arrive over several commits). */
+const MAX_TRACES_CACHED = 20_000;
+
+function recordFromRow(r: ObservationRow): SpanRecord {
+  const row = r as unknown as Record<string, unknown>;
+  return { id: r.id, state: stateFromRow(r), values: OBSERVATION_COLUMNS.map((c) => row[c]) };
+}
+
+function dimsOf(values: readonly unknown[]): SpanDims {
+  return {
+    userId: values[COLUMN.user_id] as string | null,
+    environment: values[COLUMN.environment] as string | null,
+    release: values[COLUMN.release] as string | null,
+  };
+}
+
+/** Bounded insertion-ordered map: the oldest entries go first. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as K);
+}
+
 /** Writes groups of project writes. One instance per store; `writeAll` must run inside a transaction. */
 export class SpanWriter {
   private readonly knownProjects = new Set<string>();
+  private readonly runningSpans = new Map<string, SpanRecord>();
+  private readonly traceRows = new Map<string, TraceRow>();
   readonly rollups: RollupWriter;
 
   constructor(
@@ -188,6 +230,13 @@ export class SpanWriter {
   afterRollback(): void {
     this.knownProjects.clear();
     this.rollups.resetCache();
+    this.forgetRows();
+  }
+
+  /** Forgets cached rows; call when something else changed spans or traces (abandon, retention). */
+  forgetRows(): void {
+    this.runningSpans.clear();
+    this.traceRows.clear();
   }
 
   writeAll(writes: readonly ProjectWrite[]): void {
@@ -238,7 +287,8 @@ export class SpanWriter {
   }
 
   private writeTrace(projectId: string, traceId: string, spans: Map<string, SpanEvent[]>, acc: RollupAccumulator): TraceState {
-    const row = this.st.selectTrace.get(projectId, traceId);
+    const traceKey = projectId + '\u0000' + traceId;
+    const row = this.traceRows.get(traceKey) ?? this.st.selectTrace.get(projectId, traceId);
     let firstTime = Infinity;
     for (const events of spans.values()) for (const e of events) firstTime = Math.min(firstTime, e.startTime ?? e.time);
     const t = row ? traceFromRow(row) : newTraceState(projectId, traceId, firstTime);
@@ -246,31 +296,41 @@ export class SpanWriter {
     const dims: SpanDims = { userId: t.userId, environment: t.environment, release: t.release };
 
     // Merge every span of the batch with its stored row.
-    const merged: Array<{ s: SpanState; row: ObservationRow | undefined }> = [];
+    const merged: Array<{ s: SpanState; existing: SpanRecord | undefined }> = [];
     let kindsChanged = false;
     const staleModels = new Set<string>();
     for (const [spanId, events] of spans) {
-      const existing = row ? this.st.selectSpan.get(row.id, spanId) : undefined;
-      const s = existing ? stateFromRow(existing) : newSpanState(spanId);
+      let existing: SpanRecord | undefined;
+      if (row) {
+        existing = this.runningSpans.get(row.id + ':' + spanId);
+        if (!existing) {
+          const stored = this.st.selectSpan.get(row.id, spanId);
+          if (stored) existing = recordFromRow(stored);
+        }
+      }
+      const s = existing ? existing.state : newSpanState(spanId);
       const beforeTotals: TraceTotals | null = existing ? spanTotals(s) : null;
-      const beforeContribution = existing ? contributionOf(s, dimsFromRow(existing), traceId) : null;
+      const beforeContribution = existing ? contributionOf(s, dimsOf(existing.values), traceId) : null;
+      const beforeKind = s.kind;
+      const beforeModel = s.model;
       for (const e of events) applySpanEvent(s, e);
       this.priceSpan(projectId, s);
       applySpanToTrace(t, beforeTotals, s);
       if (existing) {
-        if (existing.kind !== s.kind) kindsChanged = true;
-        if (existing.model !== null && (existing.model !== s.model || existing.kind !== s.kind)) staleModels.add(existing.model);
+        if (beforeKind !== s.kind) kindsChanged = true;
+        if (beforeModel !== null && (beforeModel !== s.model || beforeKind !== s.kind)) staleModels.add(beforeModel);
       }
       const afterContribution = contributionOf(s, dims, traceId);
       if (!sameContribution(beforeContribution, afterContribution)) {
         if (beforeContribution) acc.add(projectId, beforeContribution, -1);
         if (afterContribution) acc.add(projectId, afterContribution, 1);
       }
-      merged.push({ s, row: existing });
+      merged.push({ s, existing });
     }
     finishTrace(t);
     t.cost = roundCost(t.cost);
 
+    let values: unknown[];
     if (row) {
       // Spans first, so that kinds and models can be recomputed from the stored spans.
       this.writeSpans(t, merged, dims);
@@ -278,11 +338,14 @@ export class SpanWriter {
         t.kinds = 0;
         for (const { kind } of this.st.selectTraceKinds.all(t.ref)) t.kinds |= kindBit(kind);
       }
-      this.st.updateTrace.run(...traceValues(t, this.now()), row.id);
+      values = traceValues(t, this.now());
+      this.st.updateTrace.run(row.id, row as unknown as Record<string, unknown>, values);
     } else {
-      t.ref = Number(this.st.insertTrace.run(projectId, traceId, ...traceValues(t, this.now())).lastInsertRowid);
+      values = traceValues(t, this.now());
+      t.ref = Number(this.st.insertTrace.run(projectId, traceId, ...values).lastInsertRowid);
       this.writeSpans(t, merged, dims);
     }
+    remember(this.traceRows, traceKey, traceRowOf(t, values), MAX_TRACES_CACHED);
     if (t.input !== undefined || t.output !== undefined) this.st.upsertTracePayload.run(t.ref, t.input ?? null, t.output ?? null);
     this.writeTraceIndexes(t, staleModels);
     if (row && (row.user_id !== t.userId || row.environment !== t.environment || row.release !== t.release)) {
@@ -291,18 +354,30 @@ export class SpanWriter {
     return t;
   }
 
-  private writeSpans(t: TraceState, merged: Array<{ s: SpanState; row: ObservationRow | undefined }>, dims: SpanDims): void {
-    for (const { s, row: existing } of merged) {
+  private writeSpans(t: TraceState, merged: Array<{ s: SpanState; existing: SpanRecord | undefined }>, dims: SpanDims): void {
+    for (const { s, existing } of merged) {
       const counted = s.status === 'ok' || s.status === 'error';
-      const obs = observationValues(s, dims, counted);
+      const values = observationValues(s, dims, counted);
       let id: number;
       if (existing) {
         id = existing.id;
-        this.st.updateSpan.run(...obs, id);
+        this.st.updateSpan.run(id, existing.values, values);
       } else {
-        id = Number(this.st.insertSpan.run(t.ref, ...obs).lastInsertRowid);
+        id = Number(this.st.insertSpan.run(t.ref, ...values).lastInsertRowid);
       }
       if (s.payloadDirty) this.st.upsertPayload.run(id, s.input ?? null, s.output ?? null);
+      const key = t.ref + ':' + s.spanId;
+      if (s.status === 'running') {
+        // Keep only what a later merge needs: payload text and values stay in the database.
+        s.payloadDirty = false;
+        s.input = undefined;
+        s.output = undefined;
+        s.inputValue = undefined;
+        s.outputValue = undefined;
+        remember(this.runningSpans, key, { id, state: s, values }, MAX_RUNNING_CACHED);
+      } else if (existing) {
+        this.runningSpans.delete(key);
+      }
     }
   }
 
@@ -358,6 +433,7 @@ export class SpanWriter {
   private restampSpans(t: TraceState, skip: Set<string>, dims: SpanDims, acc: RollupAccumulator): void {
     for (const r of this.st.selectTraceSpans.all(t.ref)) {
       if (skip.has(r.span_id)) continue;
+      this.runningSpans.delete(t.ref + ':' + r.span_id);
       const s = stateFromRow(r);
       const before = contributionOf(s, dimsFromRow(r), t.traceId);
       const after = contributionOf(s, dims, t.traceId);
@@ -408,6 +484,13 @@ function traceFromRow(r: TraceRow): TraceState {
     contribution: sessionContribution(t),
   };
   return t;
+}
+
+/** The row as written (what `SELECT *` would give back), for the trace cache. */
+function traceRowOf(t: TraceState, values: readonly unknown[]): TraceRow {
+  const row: Record<string, unknown> = { id: t.ref, project_id: t.projectId, trace_id: t.traceId };
+  TRACE_COLUMNS.forEach((c, i) => (row[c] = values[i]));
+  return row as unknown as TraceRow;
 }
 
 function traceValues(t: TraceState, now: number): unknown[] {

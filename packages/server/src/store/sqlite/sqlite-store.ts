@@ -118,10 +118,12 @@ export class SqliteStore implements Store {
   }
 
   async markAbandoned(olderThan: number): Promise<number> {
+    this.p.writer.forgetRows();
     return this.p.abandoner.markAbandoned(olderThan);
   }
 
   async deleteExpired(now: number, batchSize: number): Promise<number> {
+    this.p.writer.forgetRows();
     return this.p.retention.deleteExpired(now, batchSize);
   }
 
