@@ -86,8 +86,8 @@ describe('batching on fake time', () => {
   });
 
   it('caps batches by estimated bytes', async () => {
-    // 300 estimated bytes + 384 of in-memory overhead each: three fit in 2,100.
-    const h = harness(undefined, { maxBatchBytes: 2_100 });
+    // 300 estimated bytes + 256 of in-memory overhead each: three fit in 1,700.
+    const h = harness(undefined, { maxBatchBytes: 1_700 });
     for (let i = 0; i < 10; i++) h.pipeline.enqueue({ ...spanPair().end, phase: 'full' }, 300);
     await h.clock.advance(100);
     expect(h.requests.map((r) => r.length)).toEqual([3, 3, 3, 1]);
@@ -116,6 +116,20 @@ describe('batching on fake time', () => {
   });
 });
 
+describe('merging', () => {
+  it('keeps only the end when it carries everything its start said, and frees the start', async () => {
+    const h = harness();
+    const a = spanPair(100);
+    const end: SpanEvent = { ...a.start, ...a.end, phase: 'end' };
+    h.pipeline.enqueue(a.start, 400);
+    h.pipeline.enqueue(end, 500);
+    // The slot now counts the end alone (500 + 256), not start and end.
+    expect(h.check()).toMatchObject({ created: 1, queued: 1, queuedBytes: 756, events: { merged: 1 } });
+    await h.clock.advance(100);
+    expect(h.requests).toEqual([[end]]);
+  });
+});
+
 describe('queue bounds', () => {
   it('drops spans beyond the count cap as queue_full', async () => {
     const h = harness(never, { maxQueueEvents: 10, maxBatchEvents: 5, maxConcurrentRequests: 1 });
@@ -129,17 +143,17 @@ describe('queue bounds', () => {
   });
 
   it('sheds payloads of the oldest spans before dropping any span', async () => {
-    const h = harness(never, { maxQueueBytes: 30_000, maxConcurrentRequests: 1, maxBatchEvents: 1 });
-    // Each span costs 5,000 + 384 bytes: 15 of them need 80,760 bytes, 15 skeletons 23,040.
+    const h = harness(never, { maxQueueBytes: 12_000, maxConcurrentRequests: 1, maxBatchEvents: 1 });
+    // Each span costs 5,000 + 256 bytes: 15 of them need 78,840 bytes, 15 skeletons 9,600.
     for (let i = 0; i < 15; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 5_000);
     const s = h.check();
     expect(s.dropped.queue_full).toBe(0);
     expect(s.events.payloadsShed).toBeGreaterThan(0);
-    expect(s.queuedBytes).toBeLessThanOrEqual(30_000);
+    expect(s.queuedBytes).toBeLessThanOrEqual(12_000);
     // Only skeletons fit beyond this point, and only so many.
     for (let i = 0; i < 10; i++) h.pipeline.enqueue({ ...spanPair(1_000).start, phase: 'full' }, 5_000);
     expect(h.check().dropped.queue_full).toBeGreaterThan(0);
-    expect(h.check().queuedBytes).toBeLessThanOrEqual(30_000);
+    expect(h.check().queuedBytes).toBeLessThanOrEqual(12_000);
   });
 
   it('sends shed spans without their payloads, saying why', async () => {

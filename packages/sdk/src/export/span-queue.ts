@@ -1,6 +1,15 @@
-import type { IngestEvent } from '@wisp/protocol';
+import type { IngestEvent, SpanEvent } from '@wisp/protocol';
 import type { ExportCounters } from './export-stats.js';
-import { EVENT_OVERHEAD_BYTES, hasPayload, shedPayloads, SKELETON_BYTES, withoutPayloads, type QueueEntry } from './queue-entry.js';
+import {
+  covers,
+  EVENT_OVERHEAD_BYTES,
+  hasPayload,
+  shedPayloads,
+  SKELETON_EVENT_BYTES,
+  skeletonBytes,
+  withoutPayloads,
+  type QueueEntry,
+} from './queue-entry.js';
 
 export interface SpanQueueLimits {
   /** Cap on the estimated bytes held. */
@@ -61,10 +70,16 @@ export class SpanQueue {
       const start = phase === 'end' ? this.openStarts.get(event.spanId) : undefined;
       if (start) {
         this.openStarts.delete(event.spanId);
-        start.end = start.shed ? withoutPayloads(event, 'queue_pressure') : event;
         start.span = true;
         this.spans++;
         c.merged++;
+        if (!start.updates && !start.shed && covers(event, start.event as SpanEvent)) {
+          // The end says everything its start said (the usual case): keep only the end.
+          start.event = event;
+          this.resize(start, bytes);
+          return;
+        }
+        start.end = start.shed ? withoutPayloads(event, 'queue_pressure') : event;
         this.grow(start, bytes);
         return;
       }
@@ -110,10 +125,10 @@ export class SpanQueue {
     if (this.events >= this.limits.maxEvents) return this.reject(span);
     if (!this.makeRoom(bytes)) {
       // Keep the skeleton of the incoming span if its payloads were what did not fit.
-      if (event.type !== 'span' || !hasPayload(event) || !this.makeRoom(SKELETON_BYTES)) return this.reject(span);
+      if (event.type !== 'span' || !hasPayload(event) || !this.makeRoom(SKELETON_EVENT_BYTES)) return this.reject(span);
       shed = true;
       event = withoutPayloads(event, 'queue_pressure');
-      bytes = SKELETON_BYTES;
+      bytes = SKELETON_EVENT_BYTES;
       this.counters.payloadsShed++;
     }
     const entry: QueueEntry = { event, bytes, span, shed, seq: this.nextSeq++ };
@@ -129,10 +144,21 @@ export class SpanQueue {
       this.shed(entry);
       return;
     }
-    // A shed entry took its new event without payloads: only the skeleton's overhead is added.
-    if (entry.shed) bytes = EVENT_OVERHEAD_BYTES;
+    // A shed entry took its new event without payloads: only a skeleton is added.
+    if (entry.shed) bytes = SKELETON_EVENT_BYTES;
     entry.bytes += bytes;
     this.bytes += bytes;
+  }
+
+  /** Gives an entry a new size (its start was replaced by its end). */
+  private resize(entry: QueueEntry, bytes: number): void {
+    const delta = bytes - entry.bytes;
+    if (delta > 0) {
+      this.grow(entry, delta);
+      return;
+    }
+    entry.bytes += delta;
+    this.bytes += delta;
   }
 
   private reject(span: boolean): undefined {
@@ -148,7 +174,7 @@ export class SpanQueue {
     if (this.shedCursor < this.head) this.shedCursor = this.head;
     while (this.bytes + bytes > max && this.shedCursor < this.items.length) {
       const entry = this.items[this.shedCursor++]!;
-      if (!entry.shed && entry.bytes > SKELETON_BYTES && entryHasPayload(entry)) this.shed(entry);
+      if (!entry.shed && entry.bytes > skeletonBytes(entry) && entryHasPayload(entry)) this.shed(entry);
     }
     return this.bytes + bytes <= max;
   }
@@ -156,7 +182,7 @@ export class SpanQueue {
   private shed(entry: QueueEntry): void {
     shedPayloads(entry);
     this.counters.payloadsShed++;
-    const freed = entry.bytes - Math.min(entry.bytes, SKELETON_BYTES);
+    const freed = entry.bytes - Math.min(entry.bytes, skeletonBytes(entry));
     entry.bytes -= freed;
     this.bytes -= freed;
   }
