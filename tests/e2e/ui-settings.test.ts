@@ -109,4 +109,37 @@ describe('settings and access', () => {
     expect(await page.innerText('[data-testid=trace-table] tbody tr td:first-child')).toContain('GMT+9');
     await context.close();
   });
+
+  it('follows prefers-color-scheme, and the toggle overrides it across reloads', async () => {
+    const { page, context } = await openPage(browser, { colorScheme: 'dark' });
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.goto(`${server.url}/settings`);
+    await page.fill('[data-testid=key-prompt] input', ADMIN);
+    await page.click('[data-testid=key-prompt] button');
+    await page.waitForSelector('[data-testid=api-keys]');
+    expect(await background()).toBe('rgb(15, 18, 22)'); // dark, from the system preference
+    await page.selectOption('[data-testid=theme]', 'light');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    expect(await background()).toBe('rgb(246, 247, 249)');
+    await page.reload();
+    await page.waitForSelector('[data-testid=api-keys]');
+    expect(await background()).toBe('rgb(246, 247, 249)');
+    await context.close();
+  });
+
+  it('exports with the key sent as a header when the collector requires one', async () => {
+    const { page, context } = await openPage(browser);
+    await page.goto(`${server.url}/traces`);
+    await page.fill('[data-testid=key-prompt] input', ADMIN);
+    await page.click('[data-testid=key-prompt] button');
+    await page.waitForSelector('[data-testid=trace-table] tbody tr');
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=export-ndjson]');
+    const file = await download;
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(await file.path(), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect((JSON.parse(lines[0]!) as { trace?: { name?: string } }).trace?.name).toBe('seeded');
+    await context.close();
+  });
 });

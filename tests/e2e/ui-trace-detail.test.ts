@@ -16,14 +16,19 @@ describe('trace detail', () => {
   let browser: Browser;
   let traceIds: string[];
   let largeId: string;
+  let bigPayloadId: string;
+  const BIG = 'x'.repeat(300_000) + 'END-OF-PAYLOAD';
 
   beforeAll(async () => {
     server = await startUiServer();
     const wisp = sdkFor(server, 'support-bot');
     traceIds = await seedAgentTraces(wisp, 8);
     largeId = await seedLargeTrace(wisp, 10_000);
+    const big = wisp.startSpan('big-output', { root: true, input: { ask: 'a long report' } });
+    big.end({ output: { report: BIG } });
+    bigPayloadId = big.traceId;
     await wisp.shutdown(10_000);
-    await waitForTraces(server, 9);
+    await waitForTraces(server, 10);
     browser = await launchChromium();
   }, 120_000);
 
@@ -124,6 +129,28 @@ describe('trace detail', () => {
     const onPath = new Set([...api.criticalPath, ...api.observations.filter((o) => o.critical).map((o) => o.spanId)]);
     expect(new Set(critical)).toEqual(onPath);
     expect(await page.locator('.span-row.dimmed').count()).toBe(api.observations.length - onPath.size);
+    await context.close();
+  });
+
+  it('cuts a big payload in view and downloads it whole', async () => {
+    const { page, context } = await openPage(browser);
+    await page.goto(`${server.url}/traces/${bigPayloadId}`);
+    await page.waitForSelector('[data-testid=payload-output] >> text=show all');
+    const shown = await page.innerText('[data-testid=payload-output]');
+    expect(shown).not.toContain('END-OF-PAYLOAD');
+    expect(shown.length).toBeLessThan(10_000);
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=payload-output] button:has-text("Download")');
+    const file = await download;
+    const path = await file.path();
+    const { readFileSync } = await import('node:fs');
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { report: string };
+    // The SDK may bound huge strings; whatever the collector stored is what the file holds, whole.
+    const api = (await (await fetch(`${server.url}/api/v1/traces/${bigPayloadId}/observations/${(await detail(bigPayloadId)).observations[0]!.spanId}`)).json()) as { output: { report: string } };
+    expect(saved.report).toBe(api.output.report);
+    expect(saved.report.length).toBeGreaterThan(shown.length);
+    await page.click('[data-testid=payload-output] button:has-text("show all")');
+    expect((await page.innerText('[data-testid=payload-output]')).length).toBeGreaterThanOrEqual(api.output.report.length);
     await context.close();
   });
 
