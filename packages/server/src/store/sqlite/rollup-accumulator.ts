@@ -160,9 +160,19 @@ interface RollupRow {
   cost: number;
 }
 
+interface CachedRollupRow extends RollupRow {
+  latency: Histogram;
+  ttft: Histogram;
+}
+
+/** Rollup rows kept in memory; live traffic touches the rows of the current minute and hour. */
+const MAX_ROWS_CACHED = 5_000;
+
 /** Prepared statements and the series id cache, shared by every write of a store. */
 export class RollupWriter {
   private readonly seriesIds = new Map<string, number>();
+  /** Rollup rows as last written (the current minutes and hours), with decoded histograms. */
+  private readonly rows = new Map<string, CachedRollupRow>();
   private readonly selectSeries: Statement<[string, string, string, string, string, string, string], { id: number }>;
   private readonly insertSeries: Statement<[string, string, string, string, string, string, string]>;
   private readonly selectRollup: Statement<[string, number, number, number], RollupRow>;
@@ -222,9 +232,10 @@ export class RollupWriter {
     );
   }
 
-  /** Forgets cached series ids (after a rollback the ids inserted by it are gone). */
+  /** Forgets cached series ids and rows (after a rollback, or when retention deleted rows). */
   resetCache(): void {
     this.seriesIds.clear();
+    this.rows.clear();
   }
 
   seriesId(projectId: string, dims: SeriesDelta['dims'], key: string): number {
@@ -260,40 +271,56 @@ export class RollupWriter {
     if (d.count === 0 && d.latencyCount === 0 && d.ttftCount === 0 && d.cost === 0 && d.totalTokens === 0 &&
       d.errorCount === 0 && d.latency.buckets.size === 0 && d.ttft.buckets.size === 0 && d.latencySum === 0) return;
     const id = this.seriesId(d.projectId, d.dims, d.seriesKey);
-    const row = this.selectRollup.get(d.projectId, d.resolution, d.bucket, id);
-    const latency = decodeHistogram(row?.latency_hist);
+    const key = `${d.projectId}\u0001${d.resolution}\u0001${d.bucket}\u0001${id}`;
+    const cached = this.rows.get(key);
+    const row = cached ?? this.selectRollup.get(d.projectId, d.resolution, d.bucket, id);
+    const latency = cached ? cached.latency : decodeHistogram(row?.latency_hist);
     mergeInto(latency, d.latency);
-    const ttft = decodeHistogram(row?.ttft_hist);
+    const ttft = cached ? cached.ttft : decodeHistogram(row?.ttft_hist);
     mergeInto(ttft, d.ttft);
     const count = (row?.count ?? 0) + d.count;
     if (count <= 0) {
       if (row) this.deleteRollup.run(d.projectId, d.resolution, d.bucket, id);
+      this.rows.delete(key);
       return;
     }
     const latencyCount = (row?.latency_count ?? 0) + d.latencyCount;
+    const ttftCount = (row?.ttft_count ?? 0) + d.ttftCount;
+    const next: CachedRollupRow = {
+      count,
+      error_count: (row?.error_count ?? 0) + d.errorCount,
+      latency_count: latencyCount,
+      latency_sum: latencyCount === 0 ? 0 : roundMicros((row?.latency_sum ?? 0) + d.latencySum),
+      latency_hist: histogramCount(latency) > 0 ? encodeHistogram(latency) : null,
+      ttft_count: ttftCount,
+      ttft_sum: ttftCount === 0 ? 0 : roundMicros((row?.ttft_sum ?? 0) + d.ttftSum),
+      ttft_hist: histogramCount(ttft) > 0 ? encodeHistogram(ttft) : null,
+      input_tokens: (row?.input_tokens ?? 0) + d.inputTokens,
+      output_tokens: (row?.output_tokens ?? 0) + d.outputTokens,
+      cache_read_tokens: (row?.cache_read_tokens ?? 0) + d.cacheReadTokens,
+      cache_write_tokens: (row?.cache_write_tokens ?? 0) + d.cacheWriteTokens,
+      reasoning_tokens: (row?.reasoning_tokens ?? 0) + d.reasoningTokens,
+      total_tokens: (row?.total_tokens ?? 0) + d.totalTokens,
+      cost: roundCost((row?.cost ?? 0) + d.cost),
+      latency,
+      ttft,
+    };
     this.upsertRollup.run(
       d.projectId, d.resolution, d.bucket, id,
-      count,
-      (row?.error_count ?? 0) + d.errorCount,
-      latencyCount,
-      latencyCount === 0 ? 0 : roundMicros((row?.latency_sum ?? 0) + d.latencySum),
+      next.count, next.error_count, next.latency_count, next.latency_sum,
       // From the histogram, not from the values: a correction can remove the minimum, and the
       // result must not depend on the order corrections arrive in.
       quantile(latency, 0),
       quantile(latency, 1),
-      histogramCount(latency) > 0 ? encodeHistogram(latency) : null,
-      (row?.ttft_count ?? 0) + d.ttftCount,
-      (row?.ttft_count ?? 0) + d.ttftCount === 0 ? 0 : roundMicros((row?.ttft_sum ?? 0) + d.ttftSum),
-      histogramCount(ttft) > 0 ? encodeHistogram(ttft) : null,
-      (row?.input_tokens ?? 0) + d.inputTokens,
-      (row?.output_tokens ?? 0) + d.outputTokens,
-      (row?.cache_read_tokens ?? 0) + d.cacheReadTokens,
-      (row?.cache_write_tokens ?? 0) + d.cacheWriteTokens,
-      (row?.reasoning_tokens ?? 0) + d.reasoningTokens,
-      (row?.total_tokens ?? 0) + d.totalTokens,
-      roundCost((row?.cost ?? 0) + d.cost),
+      next.latency_hist, next.ttft_count, next.ttft_sum, next.ttft_hist,
+      next.input_tokens, next.output_tokens, next.cache_read_tokens, next.cache_write_tokens, next.reasoning_tokens,
+      next.total_tokens, next.cost,
     );
+    this.rows.delete(key);
+    this.rows.set(key, next);
+    if (this.rows.size > MAX_ROWS_CACHED) this.rows.delete(this.rows.keys().next().value as string);
   }
+
 }
 
 /** Sums of rounded terms, rounded again, do not depend on the order of the terms. */

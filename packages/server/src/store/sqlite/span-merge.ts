@@ -244,7 +244,7 @@ export function applySpanEvent(s: SpanState, e: SpanEvent): void {
   if (e.input !== undefined) {
     const text = JSON.stringify(e.input);
     const hash = payloadHash(text);
-    if (wins(s, 'input', t, hash, s.inputHash)) {
+    if (wins(s, 'input', t, hash, s.inputHash) && hash !== s.inputHash) {
       s.input = text;
       s.inputHash = hash;
       s.inputBytes = Buffer.byteLength(text);
@@ -255,7 +255,7 @@ export function applySpanEvent(s: SpanState, e: SpanEvent): void {
   if (e.output !== undefined) {
     const text = JSON.stringify(e.output);
     const hash = payloadHash(text);
-    if (wins(s, 'output', t, hash, s.outputHash)) {
+    if (wins(s, 'output', t, hash, s.outputHash) && hash !== s.outputHash) {
       s.output = text;
       s.outputHash = hash;
       s.outputBytes = Buffer.byteLength(text);

@@ -237,6 +237,7 @@ export class SpanWriter {
   forgetRows(): void {
     this.runningSpans.clear();
     this.traceRows.clear();
+    this.rollups.resetCache();
   }
 
   writeAll(writes: readonly ProjectWrite[]): void {
@@ -315,7 +316,7 @@ export class SpanWriter {
       const beforeModel = s.model;
       for (const e of events) applySpanEvent(s, e);
       this.priceSpan(projectId, s);
-      applySpanToTrace(t, beforeTotals, s);
+      applySpanToTrace(t, beforeTotals, s, beforeKind, beforeModel);
       if (existing) {
         if (beforeKind !== s.kind) kindsChanged = true;
         if (beforeModel !== null && (beforeModel !== s.model || beforeKind !== s.kind)) staleModels.add(beforeModel);

@@ -235,14 +235,17 @@ export function addTotals(into: TraceTotals, d: TraceTotals, sign: 1 | -1): void
  * Folds a span's new state into the trace (totals by difference with its previous state, kinds,
  * start/end fallbacks, root). `before` is null for a span seen for the first time.
  */
-export function applySpanToTrace(t: TraceState, before: TraceTotals | null, s: SpanState): void {
+export function applySpanToTrace(t: TraceState, before: TraceTotals | null, s: SpanState, beforeKind?: string, beforeModel?: string | null): void {
   if (before) addTotals(t, before, -1);
   addTotals(t, spanTotals(s), 1);
   t.kinds |= kindBit(s.kind);
   if (s.startTime !== null && (t.minStart === null || s.startTime < t.minStart)) t.minStart = s.startTime;
   if (s.endTime !== null && (t.maxEnd === null || s.endTime > t.maxEnd)) t.maxEnd = s.endTime;
   if (t.service === null && s.service !== null) t.service = s.service;
-  if (s.model !== null && (s.kind === 'generation' || s.kind === 'embedding')) t.newModels.add(s.model);
+  // A span already stored with this model and kind has its trace_models row.
+  if (s.model !== null && (s.kind === 'generation' || s.kind === 'embedding') && (before === null || beforeModel !== s.model || beforeKind !== s.kind)) {
+    t.newModels.add(s.model);
+  }
   const isRoot = s.parentId === null && s.startTime !== null;
   if (isRoot) {
     const better =
