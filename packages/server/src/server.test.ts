@@ -80,6 +80,30 @@ describe('operations', () => {
     expect((await post(`${s.url}/v1/ingest`, batch())).status).toBe(200);
   });
 
+  it('while the queue is saturated, a request is refused before its body is read', async () => {
+    const store = new RecordingStore();
+    const s = await start({ writeQueue: { maxQueuedEvents: 100, maxCommitEvents: 100 } }, { store });
+    let release!: () => void;
+    store.gate = new Promise((r) => (release = r));
+    const first = post(`${s.url}/v1/ingest`, { events: Array.from({ length: 95 }, () => testSpan()) });
+    await waitFor(async () => (await fetch(`${s.url}/metrics`).then((r) => r.text())).includes('wisp_write_queue_events 95'));
+    // Declare a 1 MB body and send only 10 bytes of it: the answer must not wait for the rest.
+    const { request } = await import('node:http');
+    const status = await new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
+      const req = request(`${s.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1_000_000 } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined });
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('{"events":');
+    });
+    expect(status).toEqual({ status: 429, retryAfter: '1' });
+    release();
+    store.gate = null;
+    expect((await first).status).toBe(200);
+  });
+
   it('a failing store answers 503 with Retry-After, never losing the acknowledgement semantics', async () => {
     const store = new RecordingStore();
     const s = await start({}, { store });

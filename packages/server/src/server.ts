@@ -18,6 +18,7 @@ import { defaultUiDir, registerDashboard, registerSecurityHeaders } from './http
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerRawBodyParser } from './http/ingest-body.js';
 import { registerIngestRoute } from './http/ingest-route.js';
+import { registerIngestAdmission } from './http/ingest-admission.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
 import { CommitFeedHub } from './ingest/commit-feed-hub.js';
 import { IngestService } from './ingest/ingest-service.js';
@@ -123,6 +124,7 @@ export async function createWispServer(input: WispConfigInput = {}, deps: WispSe
     registerAdminRoutes(app, { projects, auth });
     await app.register(async (scope) => {
       registerRawBodyParser(scope, config.limits);
+      registerIngestAdmission(scope, queue);
       registerIngestRoute(scope, { ingest, limits: config.limits });
       registerOtlpRoute(scope, { ingest, limits: config.limits, decode: decodeOtlpTraces, encode: encodeOtlpResponse });
     });

@@ -54,6 +54,15 @@ export class WriteQueue {
     return this.queuedEvents;
   }
 
+  /** Bytes waiting (queued or being committed). */
+  get depthBytes(): number {
+    return this.queuedBytes;
+  }
+
+  get maxQueuedBytes(): number {
+    return this.deps.options.maxQueuedBytes;
+  }
+
   /** True when new writes would likely be refused; /readyz reports not ready. */
   get saturated(): boolean {
     const o = this.deps.options;
