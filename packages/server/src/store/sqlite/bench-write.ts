@@ -1,8 +1,8 @@
 /**
  * Write throughput of the SQLite store:
  *   npx tsx packages/server/src/store/sqlite/bench-write.ts [spans=200000] [batch=2000] [full|split] [live|24h]
- * Builds synthetic batches first, then times only `SqliteStore.write` calls into a fresh file in a
- * temp directory (WAL, synchronous=NORMAL, the production settings). `live` spreads the traces
+ * Generates synthetic batches one at a time and times only the `SqliteStore.write` calls, into a
+ * fresh file in a temp directory (WAL, synchronous=NORMAL, the production settings). `live` spreads the traces
  * over the last 5 minutes, as real traffic at this rate would be; `24h` over a day (more rollup rows
  * per batch). Prints spans/s of wall time and of CPU time (the machine may be shared).
  */
