@@ -148,6 +148,29 @@ describe('operations', () => {
   });
 });
 
+describe('key usage', () => {
+  it('lastUsedAt is written lazily (not per request) and flushed on close', async () => {
+    const admin = 'usage-admin-secret-0123456789';
+    const s = await startTestServer({ requireApiKeys: true, adminSecret: admin });
+    try {
+      const created = await post(`${s.url}/api/v1/projects/default/keys`, { name: 'k' }, { headers: { 'x-wisp-api-key': admin } });
+      const key = created.json as { id: string; secret: string };
+      const before = Date.now();
+      for (let i = 0; i < 5; i++) expect((await post(`${s.url}/v1/ingest`, { events: [testSpan()] }, { headers: { 'x-wisp-api-key': key.secret } })).status).toBe(200);
+      expect((await s.store.listKeys('default')).find((k) => k.id === key.id)?.lastUsedAt).toBeNull();
+      await s.close();
+      const { SqliteStore } = await import('./store/sqlite/sqlite-store.js');
+      const reopened = new SqliteStore({ path: join(s.dataDir, 'wisp.db') });
+      await reopened.migrate();
+      const used = (await reopened.listKeys('default')).find((k) => k.id === key.id)?.lastUsedAt;
+      await reopened.close();
+      expect(used).toBeGreaterThanOrEqual(before);
+    } finally {
+      rmSync(s.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('store writes in a worker thread', () => {
   it('commits, reads back, sweeps, applies retention and closes', async () => {
     const s = await start({ storeWriteWorker: true, abandonSweepIntervalMs: 20 });
