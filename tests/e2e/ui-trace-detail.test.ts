@@ -17,6 +17,7 @@ describe('trace detail', () => {
   let traceIds: string[];
   let largeId: string;
   let bigPayloadId: string;
+  let unfinishedId: string;
   const BIG = 'x'.repeat(300_000) + 'END-OF-PAYLOAD';
 
   beforeAll(async () => {
@@ -27,8 +28,16 @@ describe('trace detail', () => {
     const big = wisp.startSpan('big-output', { root: true, input: { ask: 'a long report' } });
     big.end({ output: { report: BIG } });
     bigPayloadId = big.traceId;
+    // A run whose worker died two hours ago (never ended) and a step that is running now.
+    const twoHoursAgo = Date.now() - 2 * 3_600_000;
+    const run = wisp.startSpan('nightly-run', { kind: 'agent', root: true, startTime: twoHoursAgo });
+    wisp.startSpan('crashed-worker', { kind: 'tool', parent: run, startTime: twoHoursAgo + 1_000 });
+    wisp.startSpan('still-streaming', { kind: 'generation', parent: run });
+    run.end({ endTime: twoHoursAgo + 5_000 });
+    unfinishedId = run.traceId;
     await wisp.shutdown(10_000);
-    await waitForTraces(server, 10);
+    await waitForTraces(server, 11);
+    await server.store.markAbandoned(Date.now() - 3_600_000);
     browser = await launchChromium();
   }, 120_000);
 
@@ -129,6 +138,23 @@ describe('trace detail', () => {
     const onPath = new Set([...api.criticalPath, ...api.observations.filter((o) => o.critical).map((o) => o.spanId)]);
     expect(new Set(critical)).toEqual(onPath);
     expect(await page.locator('.span-row.dimmed').count()).toBe(api.observations.length - onPath.size);
+    await context.close();
+  });
+
+  it('marks running and abandoned spans', async () => {
+    const { page, context } = await openPage(browser);
+    const api = await detail(unfinishedId);
+    const byName = new Map(api.observations.map((o) => [o.name, o]));
+    expect(byName.get('crashed-worker')?.status).toBe('abandoned');
+    expect(byName.get('still-streaming')?.status).toBe('running');
+    await page.goto(`${server.url}/traces/${unfinishedId}`);
+    await page.waitForSelector('[data-testid=span-tree] [role=treeitem]');
+    const row = (name: string) => `[data-span-id="${byName.get(name)!.spanId}"]`;
+    expect(await page.textContent(`${row('crashed-worker')} .status-mark`)).toBe('abandoned');
+    expect(await page.getAttribute(`${row('crashed-worker')} .bar`, 'class')).toContain('bar-abandoned');
+    expect(await page.textContent(`${row('still-streaming')} .status-mark`)).toBe('running');
+    expect(await page.getAttribute(`${row('still-streaming')} .bar`, 'class')).toContain('bar-running');
+    expect(await page.locator(`${row('nightly-run')} .status-mark`).count()).toBe(0);
     await context.close();
   });
 
