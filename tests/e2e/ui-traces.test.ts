@@ -170,4 +170,27 @@ describe('traces page', () => {
     await wisp.shutdown(2_000);
     await context.close();
   });
+
+  it('lists users with the counts of the API, each opening their traces', async () => {
+    const { page, context } = await openPage(browser);
+    const users = (await (await fetch(`${server.url}/api/v1/users?limit=50`)).json()) as Page<{ userId: string; traceCount: number }>;
+    expect(users.items.length).toBeGreaterThanOrEqual(6);
+    await page.goto(`${server.url}/users`);
+    await page.waitForSelector('[data-testid=user-table] tbody tr');
+    const shown = await page.$$eval('[data-testid=user-table] tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-user'), Number((tr.querySelector('[data-value]') as HTMLElement).dataset.value)]),
+    );
+    expect(shown).toEqual(users.items.map((u) => [u.userId, u.traceCount]));
+    const user = users.items[0]!;
+    await page.click(`[data-testid=user-table] tr[data-user="${user.userId}"] a`);
+    await page.waitForURL(/\/traces\?userId=/);
+    await page.waitForFunction(
+      ({ n, id }) => {
+        const rows = [...document.querySelectorAll('[data-testid=trace-table] tbody tr')];
+        return rows.length === Math.min(n, 50) && rows.every((r) => r.textContent?.includes(id));
+      },
+      { n: user.traceCount, id: user.userId },
+    );
+    await context.close();
+  });
 });

@@ -8,6 +8,7 @@ import { SessionsPage } from './pages/sessions-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { TraceDetailPage } from './pages/trace-detail-page.js';
 import { TracesPage } from './pages/traces-page.js';
+import { UsersPage } from './pages/users-page.js';
 import { navigate } from './router/history.js';
 import { Link } from './router/link.js';
 import { useLocation } from './router/use-location.js';
@@ -39,6 +40,7 @@ export function Routes({ identity, projectId }: { identity: WhoAmI | null; proje
     const id = param(path, '/sessions/');
     return <SessionDetailPage key={id} sessionId={id} />;
   }
+  if (path === '/users') return <UsersPage />;
   if (path === '/monitor') return <MonitorPage />;
   if (path === '/settings') return identity ? <SettingsPage identity={identity} projectId={projectId} /> : <LoadingState />;
   return (

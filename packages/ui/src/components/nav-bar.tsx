@@ -7,6 +7,7 @@ import { TimeZonePicker } from './time-zone-picker.js';
 const PAGES = [
   { to: '/traces', label: 'Traces' },
   { to: '/sessions', label: 'Sessions' },
+  { to: '/users', label: 'Users' },
   { to: '/monitor', label: 'Monitor' },
   { to: '/settings', label: 'Settings' },
 ];

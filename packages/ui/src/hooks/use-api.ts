@@ -13,6 +13,7 @@ export const useObservation = (traceId: string, spanId: string) =>
   useAsync((s) => client.getObservation(traceId, spanId, s), [traceId, spanId]);
 export const useSessions = (q: ListQuery) => useAsync((s) => client.listSessions(q, s), [JSON.stringify(q)]);
 export const useSession = (sessionId: string) => useAsync((s) => client.getSession(sessionId, s), [sessionId]);
+export const useUsers = (q: ListQuery) => useAsync((s) => client.listUsers(q, s), [JSON.stringify(q)]);
 export const useMetrics = (q: MetricsQuery) => useAsync((s) => client.metrics(q, s), [JSON.stringify(q)]);
 export const useErrorTypes = (q: MetricsQuery) => useAsync((s) => client.errorTypes(q, s), [JSON.stringify(q)]);
 export const useSdkHealth = (q: { from: number; to: number }) =>
