@@ -50,7 +50,7 @@ export function SessionsPage() {
               <th>Session</th>
               <th>Last activity</th>
               <th className="num">Traces</th>
-              <th className="num">Duration</th>
+              <th className="num">Active for</th>
               <th className="num">Errors</th>
               <th className="num">Tokens</th>
               <th className="num">Cost</th>
@@ -67,7 +67,7 @@ export function SessionsPage() {
                   <TimeStamp ms={s.lastTime} />
                 </td>
                 <td className="num">{formatCount(s.traceCount)}</td>
-                <td className="num">{formatDuration(s.lastTime - s.firstTime)}</td>
+                <td className="num">{s.traceCount > 1 ? formatDuration(s.lastTime - s.firstTime) : <span className="muted">—</span>}</td>
                 <td className="num">{s.errorCount ? <span className="error-text">{formatCount(s.errorCount)}</span> : 0}</td>
                 <td className="num">{formatCount(s.totalTokens)}</td>
                 <td className="num">{formatCost(s.cost)}</td>

@@ -102,7 +102,7 @@ export function TraceTable({ items, arrived, sort, order, onSort, footer }: Trac
                 )}
               </td>
               <td>
-                <TagList tags={t.tags} />
+                <TagList tags={t.tags} max={2} />
               </td>
             </tr>
           ))}
