@@ -5,7 +5,7 @@
  * DELETE over millions of rows never finished).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { SpanWriteStatements } from './span-writer.js';
+import type { SpanWriteStatements } from './write-statements.js';
 
 const DAY_MS = 86_400_000;
 
