@@ -198,6 +198,17 @@ describe('trace detail', () => {
     const selected = await page.$eval('[role=treeitem][aria-selected=true] .span-name', (e) => e.textContent);
     expect(selected).toMatch(/^step-\d+$/);
     expect(await page.locator('[data-testid=span-tree] [role=treeitem]').count()).toBeLessThan(120);
+    // Find a span deep in the middle by name: it is selected and scrolled into view.
+    await page.fill('[data-testid=span-finder]', 'step-5000');
+    expect(await page.innerText('[data-testid=span-finder-count]')).toBe('1 match');
+    await page.press('[data-testid=span-finder]', 'Enter');
+    await page.waitForSelector('[role=treeitem][aria-selected=true] >> text=step-5000');
+    const box = await page.$eval('[role=treeitem][aria-selected=true]', (row) => {
+      const view = row.closest('[data-testid=span-tree]')!.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return { inView: r.top >= view.top && r.bottom <= view.bottom };
+    });
+    expect(box.inView).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });

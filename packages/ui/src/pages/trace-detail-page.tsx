@@ -5,6 +5,7 @@ import { LoadingState } from '../components/loading-state.js';
 import { useTrace } from '../hooks/use-api.js';
 import { navigate } from '../router/history.js';
 import { useLocation } from '../router/use-location.js';
+import { SpanFinder } from '../trace/span-finder.js';
 import { SpanPanel } from '../trace/span-panel.js';
 import { SpanTreeView } from '../trace/span-tree-view.js';
 import { buildSpanTree } from '../trace/span-tree.js';
@@ -12,6 +13,7 @@ import { TraceHeader } from '../trace/trace-header.js';
 import { EmptyState } from '../components/empty-state.js';
 
 const RUNNING_REFRESH_MS = 3_000;
+const NO_MATCHES: ReadonlySet<string> = new Set();
 
 /** `/traces/:traceId?span=:spanId`: the tree, the waterfall and the selected span's panel. */
 export function TraceDetailPage({ traceId }: { traceId: string }) {
@@ -25,6 +27,7 @@ export function TraceDetailPage({ traceId }: { traceId: string }) {
   }, [running, loading, reload, data]);
   const { query } = useLocation();
   const [criticalOnly, setCriticalOnly] = useState(false);
+  const [matches, setMatches] = useState<ReadonlySet<string>>(NO_MATCHES);
   const now = useMemo(() => Date.now(), [data]);
   const tree = useMemo(() => (data ? buildSpanTree(data.observations, now) : null), [data, now]);
   const criticalPath = useMemo(
@@ -46,6 +49,7 @@ export function TraceDetailPage({ traceId }: { traceId: string }) {
     <div className="trace-detail">
       <TraceHeader trace={data.trace} />
       <div className="trace-toolbar">
+        <SpanFinder tree={tree} onMatches={setMatches} onGo={select} />
         <label className="toggle">
           <input type="checkbox" checked={criticalOnly} onChange={(e) => setCriticalOnly(e.target.checked)} data-testid="critical-toggle" />
           Critical path
@@ -70,6 +74,7 @@ export function TraceDetailPage({ traceId }: { traceId: string }) {
             onSelect={select}
             criticalPath={criticalPath}
             criticalOnly={criticalOnly}
+            matches={matches}
             now={now}
           />
           {selected ? <SpanPanel key={selected.spanId} traceId={traceId} span={selected} /> : null}

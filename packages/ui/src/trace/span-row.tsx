@@ -19,6 +19,7 @@ export interface SpanRowProps {
   focused: boolean;
   onCriticalPath: boolean;
   dimmed: boolean;
+  matched: boolean;
   onToggle: (spanId: string) => void;
   onSelect: (spanId: string) => void;
 }
@@ -43,6 +44,7 @@ export const SpanRow = memo(function SpanRow(props: SpanRowProps) {
   if (selected) classes.push('selected');
   if (focused) classes.push('focused');
   if (props.dimmed) classes.push('dimmed');
+  if (props.matched) classes.push('matched');
   if (props.onCriticalPath) classes.push('critical');
   return (
     <div

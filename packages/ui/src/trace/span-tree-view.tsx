@@ -12,6 +12,8 @@ export interface SpanTreeViewProps {
   onSelect: (spanId: string) => void;
   criticalPath: ReadonlySet<string>;
   criticalOnly: boolean;
+  /** Spans matching the finder, highlighted. */
+  matches: ReadonlySet<string>;
   now: number;
 }
 
@@ -20,7 +22,7 @@ export interface SpanTreeViewProps {
  * they can never drift apart). Keys: ↑/↓ move, ← collapses or goes to the parent, → expands or goes
  * to the first child, Enter opens the span, Home/End jump.
  */
-export function SpanTreeView({ tree, selectedId, onSelect, criticalPath, criticalOnly, now }: SpanTreeViewProps) {
+export function SpanTreeView({ tree, selectedId, onSelect, criticalPath, criticalOnly, matches, now }: SpanTreeViewProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [focusedId, setFocusedId] = useState<string | null>(selectedId);
   const rows = useMemo(() => visibleRows(tree, collapsed), [tree, collapsed]);
@@ -131,6 +133,7 @@ export function SpanTreeView({ tree, selectedId, onSelect, criticalPath, critica
         focused={id === focusedId}
         onCriticalPath={criticalOnly && onPath}
         dimmed={criticalOnly && !onPath}
+        matched={matches.has(id)}
         onToggle={toggle}
         onSelect={select}
       />,
