@@ -3,7 +3,7 @@
  * `rollups` (histograms are merged in memory), SQL upserts for the per-user and error-type rows.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { decodeHistogram, encodeHistogram, histogramCount, mergeInto, quantile, type Histogram } from '../../metrics/histogram.js';
+import { bucketValue, decodeHistogram, encodeHistogram, histogramCount, mergeInto, type Histogram } from '../../metrics/histogram.js';
 import type { RollupAccumulator, SeriesDelta } from './rollup-accumulator.js';
 
 interface RollupRow {
@@ -40,7 +40,8 @@ export class RollupWriter {
   private readonly selectSeries: Statement<[string, string, string, string, string, string, string], { id: number }>;
   private readonly insertSeries: Statement<[string, string, string, string, string, string, string]>;
   private readonly selectRollup: Statement<[string, number, number, number], RollupRow>;
-  private readonly upsertRollup: Statement<unknown[]>;
+  private readonly insertRollup: Statement<unknown[]>;
+  private readonly updateRollup: Statement<unknown[]>;
   private readonly deleteRollup: Statement<[string, number, number, number]>;
   private readonly upsertUser: Statement<unknown[]>;
   private readonly deleteEmptyUser: Statement<[string, number, number, string]>;
@@ -60,11 +61,16 @@ export class RollupWriter {
        ttft_hist, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
        FROM rollups WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ?`,
     );
-    this.upsertRollup = db.prepare(
-      `INSERT OR REPLACE INTO rollups (project_id, resolution, bucket, series_id, count, error_count, latency_count,
-       latency_sum, latency_min, latency_max, latency_hist, ttft_count, ttft_sum, ttft_hist, input_tokens, output_tokens,
-       cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost)
+    const VALUE_COLUMNS = `count, error_count, latency_count, latency_sum, latency_min, latency_max, latency_hist, ttft_count,
+       ttft_sum, ttft_hist, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost`;
+    this.insertRollup = db.prepare(
+      `INSERT INTO rollups (${VALUE_COLUMNS}, project_id, resolution, bucket, series_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // An UPDATE in place: INSERT OR REPLACE would delete and re-insert the row.
+    this.updateRollup = db.prepare(
+      `UPDATE rollups SET ${VALUE_COLUMNS.split(',').map((c) => `${c.trim()} = ?`).join(', ')}
+       WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ?`,
     );
     this.deleteRollup = db.prepare('DELETE FROM rollups WHERE project_id = ? AND resolution = ? AND bucket = ? AND series_id = ?');
     this.upsertUser = db.prepare(
@@ -169,22 +175,34 @@ export class RollupWriter {
       latency,
       ttft,
     };
-    this.upsertRollup.run(
-      d.projectId, d.resolution, d.bucket, id,
+    const [min, max] = extremes(latency);
+    (row ? this.updateRollup : this.insertRollup).run(
       next.count, next.error_count, next.latency_count, next.latency_sum,
       // From the histogram, not from the values: a correction can remove the minimum, and the
       // result must not depend on the order corrections arrive in.
-      quantile(latency, 0),
-      quantile(latency, 1),
+      min, max,
       next.latency_hist, next.ttft_count, next.ttft_sum, next.ttft_hist,
       next.input_tokens, next.output_tokens, next.cache_read_tokens, next.cache_write_tokens, next.reasoning_tokens,
       next.total_tokens, next.cost,
+      d.projectId, d.resolution, d.bucket, id,
     );
     this.rows.delete(key);
     this.rows.set(key, next);
     if (this.rows.size > MAX_ROWS_CACHED) this.rows.delete(this.rows.keys().next().value as string);
   }
 
+}
+
+/** Smallest and largest bucket values of a histogram (0 for the zero bucket), or nulls. */
+function extremes(h: Histogram): [number | null, number | null] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of h.buckets.keys()) {
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
+  if (h.zeroCount > 0) return [0, hi === -Infinity ? 0 : bucketValue(hi)];
+  return lo === Infinity ? [null, null] : [bucketValue(lo), bucketValue(hi)];
 }
 
 /** Sums of rounded terms, rounded again, do not depend on the order of the terms. */
