@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExporterStats } from '../exporter.js';
 import { totalDropped } from './export-stats.js';
@@ -213,6 +215,38 @@ describe('NativeExporter against a real collector', () => {
     const last = c.reports.at(-1)!;
     expect(last).toMatchObject({ type: 'sdk_report', service: 'svc-a', created: 10 });
     expect(c.reports.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('NativeExporter timers', () => {
+  it('never keep the process alive: an app that forgets shutdown still exits against a dead backend', async () => {
+    const port = await closedPort();
+    const modulePath = fileURLToPath(new URL('./native-exporter.ts', import.meta.url));
+    const spansPath = fileURLToPath(new URL('./test-spans.ts', import.meta.url));
+    const script = `
+      const { NativeExporter } = await import(${JSON.stringify(modulePath)});
+      const { enqueueSpans } = await import(${JSON.stringify(spansPath)});
+      const exporter = new NativeExporter({ endpoint: 'http://127.0.0.1:${port}' });
+      enqueueSpans(exporter, 100);
+      setTimeout(() => console.log(JSON.stringify(exporter.stats())), 300);
+    `;
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.on('exit', (c) => {
+        clearTimeout(kill);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(0);
+    // Retries back off on unref'd timers and the report timer is unref'd: the process ends on its own.
+    expect(performance.now() - t0).toBeLessThan(8_000);
+    const stats = JSON.parse(out) as ExporterStats;
+    expect(stats.created).toBe(100);
+    expect(stats.failedRequests.network).toBeGreaterThan(0);
   });
 });
 
