@@ -60,7 +60,7 @@ const COLUMN = Object.fromEntries(OBSERVATION_COLUMNS.map((c, i) => [c, i])) as 
  * read. Only valid while this writer is the only one changing spans: cleared on rollback and by the
  * abandon sweep and retention, which change rows behind it.
  */
-const MAX_RUNNING_CACHED = 50_000;
+const MAX_RUNNING_CACHED = 20_000;
 /** Trace rows as last written, for the same reason (spans of a trace arrive over several commits). */
 const MAX_TRACES_CACHED = 20_000;
 
