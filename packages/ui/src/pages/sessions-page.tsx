@@ -1,47 +1,25 @@
-import type { SessionSummary } from '@wisp/protocol';
 import { pathSegment } from '../router/path-segment.js';
-import { useEffect, useState } from 'react';
-import { client } from '../api/client.js';
 import { EmptyState } from '../components/empty-state.js';
 import { ErrorState } from '../components/error-state.js';
 import { LoadingState } from '../components/loading-state.js';
 import { TimeStamp } from '../components/time-stamp.js';
 import { formatCost, formatCount, formatDuration } from '../format/numbers.js';
 import { visibleText } from '../format/visible-text.js';
-import { useSessions } from '../hooks/use-api.js';
+import { useSessionList } from '../hooks/use-api.js';
+import { LoadMoreFooter } from '../components/load-more-footer.js';
 import { Link } from '../router/link.js';
 
 /** `/sessions`: conversations, most recent first, with their totals. */
 export function SessionsPage() {
-  const first = useSessions({ limit: 50 });
-  const [more, setMore] = useState<SessionSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  useEffect(() => {
-    setMore([]);
-    setCursor(first.data?.nextCursor ?? null);
-  }, [first.data]);
-
-  function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    client.listSessions({ limit: 50, cursor }).then(
-      (page) => {
-        setMore((m) => [...m, ...page.items]);
-        setCursor(page.nextCursor);
-        setLoadingMore(false);
-      },
-      () => setLoadingMore(false),
-    );
-  }
+  const list = useSessionList();
 
   let body;
-  if (first.error) body = <ErrorState error={first.error} retry={first.reload} />;
-  else if (!first.data) body = <LoadingState label="Loading sessions…" />;
-  else if (!first.data.items.length)
+  if (list.error && !list.items) body = <ErrorState error={list.error} retry={list.reload} />;
+  else if (!list.items) body = <LoadingState label="Loading sessions…" />;
+  else if (!list.items.length)
     body = <EmptyState title="No sessions yet.">Traces with a session id (a conversation, a thread) are grouped here.</EmptyState>;
   else {
-    const items = [...first.data.items, ...more];
+    const items = list.items;
     body = (
       <div className="table-box">
         <table className="data-table" data-testid="session-table">
@@ -76,16 +54,7 @@ export function SessionsPage() {
             ))}
           </tbody>
         </table>
-        <div className="table-footer">
-          <span className="muted">{items.length} sessions shown</span>
-          {cursor ? (
-            <button type="button" onClick={loadMore} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          ) : (
-            <span className="muted">end of list</span>
-          )}
-        </div>
+        <LoadMoreFooter shown={items.length} noun="sessions" hasMore={list.hasMore} loading={list.loadingMore} onLoadMore={list.loadMore} />
       </div>
     );
   }

@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { EmptyState } from '../components/empty-state.js';
 import { ErrorState } from '../components/error-state.js';
 import { LoadingState } from '../components/loading-state.js';
+import { LoadMoreFooter } from '../components/load-more-footer.js';
 import { navigate } from '../router/history.js';
 import { useLocation } from '../router/use-location.js';
 import { ExportLinks } from '../traces/export-links.js';
@@ -45,20 +46,7 @@ export function TracesPage() {
         sort={view.sort}
         order={view.order}
         onSort={(sort: TraceSortField, order) => change({ ...view, sort, order })}
-        footer={
-          <div className="table-footer">
-            <span className="muted" data-testid="row-count">
-              {list.items.length.toLocaleString('en-US')} traces shown
-            </span>
-            {list.hasMore ? (
-              <button type="button" onClick={list.loadMore} disabled={list.loadingMore} data-testid="load-more">
-                {list.loadingMore ? 'Loading…' : 'Load more'}
-              </button>
-            ) : (
-              <span className="muted">end of list</span>
-            )}
-          </div>
-        }
+        footer={<LoadMoreFooter shown={list.items.length} noun="traces" hasMore={list.hasMore} loading={list.loadingMore} onLoadMore={list.loadMore} />}
       />
     );
 

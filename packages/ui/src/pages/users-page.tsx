@@ -1,6 +1,3 @@
-import type { UserSummary } from '@wisp/protocol';
-import { useEffect, useState } from 'react';
-import { client } from '../api/client.js';
 import { toQueryString } from '../api/query-string.js';
 import { EmptyState } from '../components/empty-state.js';
 import { ErrorState } from '../components/error-state.js';
@@ -8,39 +5,20 @@ import { LoadingState } from '../components/loading-state.js';
 import { TimeStamp } from '../components/time-stamp.js';
 import { formatCost, formatCount } from '../format/numbers.js';
 import { visibleText } from '../format/visible-text.js';
-import { useUsers } from '../hooks/use-api.js';
+import { useUserList } from '../hooks/use-api.js';
+import { LoadMoreFooter } from '../components/load-more-footer.js';
 import { Link } from '../router/link.js';
 
 /** `/users`: who uses the app, how much, and what it costs; each user opens their traces. */
 export function UsersPage() {
-  const first = useUsers({ limit: 50 });
-  const [more, setMore] = useState<UserSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  useEffect(() => {
-    setMore([]);
-    setCursor(first.data?.nextCursor ?? null);
-  }, [first.data]);
-
-  function loadMore() {
-    if (!cursor) return;
-    setLoadingMore(true);
-    client.listUsers({ limit: 50, cursor }).then(
-      (page) => {
-        setMore((m) => [...m, ...page.items]);
-        setCursor(page.nextCursor);
-        setLoadingMore(false);
-      },
-      () => setLoadingMore(false),
-    );
-  }
+  const list = useUserList();
 
   let body;
-  if (first.error) body = <ErrorState error={first.error} retry={first.reload} />;
-  else if (!first.data) body = <LoadingState label="Loading users…" />;
-  else if (!first.data.items.length) body = <EmptyState title="No users yet.">Traces with a user id are counted here.</EmptyState>;
+  if (list.error && !list.items) body = <ErrorState error={list.error} retry={list.reload} />;
+  else if (!list.items) body = <LoadingState label="Loading users…" />;
+  else if (!list.items.length) body = <EmptyState title="No users yet.">Traces with a user id are counted here.</EmptyState>;
   else {
-    const items = [...first.data.items, ...more];
+    const items = list.items;
     body = (
       <div className="table-box">
         <table className="data-table" data-testid="user-table">
@@ -75,16 +53,7 @@ export function UsersPage() {
             ))}
           </tbody>
         </table>
-        <div className="table-footer">
-          <span className="muted">{items.length} users shown</span>
-          {cursor ? (
-            <button type="button" onClick={loadMore} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          ) : (
-            <span className="muted">end of list</span>
-          )}
-        </div>
+        <LoadMoreFooter shown={items.length} noun="users" hasMore={list.hasMore} loading={list.loadingMore} onLoadMore={list.loadMore} />
       </div>
     );
   }
