@@ -99,6 +99,9 @@ describe('SqliteStore rows', () => {
       for (let i = 0; i < replay.length; ) {
         const n = seed % 2 === 0 ? 1 : 1 + Math.floor(r() * 10);
         await write(other, replay.slice(i, i + n));
+        // Every third seed drops the writer's row caches after each write (the abandon sweep does,
+        // and nothing is old enough to be marked), so merges read the stored rows instead.
+        if (seed % 3 === 0) expect(await other.markAbandoned(0)).toBe(0);
         i += n;
       }
       expect(tableSnapshot(other)).toEqual(expected);
