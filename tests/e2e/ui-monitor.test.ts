@@ -115,6 +115,14 @@ describe('monitor page', () => {
     const names = await page.$$eval('[data-testid=trace-table] tbody tr .trace-link', (as) => as.map((a) => a.textContent));
     expect(names.length).toBe(8);
     expect(new Set(names)).toEqual(new Set(['refund-agent']));
+
+    // A tool is no trace name: the row opens the traces containing a tool call in the same range.
+    await page.goto(`${server.url}/monitor?range=6h&view=tools`);
+    await page.waitForSelector('[data-testid=metrics-table] tbody tr[data-group=search_docs]');
+    await page.click('[data-testid=metrics-table] tbody tr[data-group=search_docs] a');
+    await page.waitForURL(/\/traces\?.*kind=tool/);
+    expect(page.url()).not.toMatch(/name=/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=trace-table] tbody tr').length === 40);
     await context.close();
   });
 });

@@ -8,13 +8,25 @@ import { Sparkline } from './sparkline.js';
 
 export type MetricSort = NonNullable<MetricsQuery['sort']>;
 
-/** The traces behind a row: the traces page with this group's filter and the same time range. */
-export function tracesLinkFor(groupBy: MetricGroupBy, group: MetricsGroup, from: number, to: number, kind?: string): string | null {
+/**
+ * The traces behind a row: the traces page with this group's filter and the same time range. The
+ * traces API filters by trace name, not span name: a node that is also a trace name (a root agent)
+ * links by name; any other node links to the traces containing its kind, the closest the API allows.
+ */
+export function tracesLinkFor(
+  groupBy: MetricGroupBy,
+  group: MetricsGroup,
+  from: number,
+  to: number,
+  kind: string | undefined,
+  traceNames: ReadonlySet<string>,
+): string | null {
   if (group.key === null) return null;
   const range = { from, to };
   switch (groupBy) {
     case 'name':
-      return `/traces${toQueryString({ name: group.key, kind: group.kind ?? kind, ...range })}`;
+      if (traceNames.has(group.key)) return `/traces${toQueryString({ name: group.key, kind: group.kind ?? kind, ...range })}`;
+      return `/traces${toQueryString({ kind: group.kind ?? kind, ...range })}`;
     case 'model':
       return `/traces${toQueryString({ model: group.key, ...range })}`;
     case 'kind':
@@ -48,6 +60,7 @@ export function MetricsTable({
   sort,
   onSort,
   kind,
+  traceNames,
 }: {
   groups: MetricsGroup[];
   groupBy: MetricGroupBy;
@@ -56,6 +69,8 @@ export function MetricsTable({
   sort: MetricSort;
   onSort: (sort: MetricSort) => void;
   kind?: string;
+  /** Names that are trace names (roots), which the traces page can filter by. */
+  traceNames: ReadonlySet<string>;
 }) {
   const th = (label: string, s?: MetricSort) => {
     const sortable = SORTS.find((x) => x.sort === s);
@@ -92,13 +107,14 @@ export function MetricsTable({
         </thead>
         <tbody>
           {groups.map((g) => {
-            const link = tracesLinkFor(groupBy, g, from, to, kind);
+            const link = tracesLinkFor(groupBy, g, from, to, kind, traceNames);
+            const byName = groupBy !== 'name' || (g.key !== null && traceNames.has(g.key));
             const label = visibleText(g.key ?? '(none)');
             return (
               <tr key={`${g.key}:${g.kind}`} data-group={g.key ?? ''} className={g.errorRate > 0.05 ? 'row-error' : undefined}>
                 <td className="name-cell">
                   {link ? (
-                    <Link to={link} title="Open the traces behind this row">
+                    <Link to={link} title={byName ? 'Open the traces behind this row' : `Open the traces containing a ${g.kind ?? 'span'} in this range`}>
                       {label}
                     </Link>
                   ) : (

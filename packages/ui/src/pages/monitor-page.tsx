@@ -5,7 +5,7 @@ import { EmptyState } from '../components/empty-state.js';
 import { ErrorState } from '../components/error-state.js';
 import { LoadingState } from '../components/loading-state.js';
 import { formatCost, formatCount, formatDuration, formatPercent, formatRate } from '../format/numbers.js';
-import { useErrorTypes, useMetrics, useSdkHealth } from '../hooks/use-api.js';
+import { useErrorTypes, useFacet, useMetrics, useSdkHealth } from '../hooks/use-api.js';
 import { ErrorTypes } from '../monitor/error-types.js';
 import { MetricsTable, type MetricSort } from '../monitor/metrics-table.js';
 import { SdkHealth } from '../monitor/sdk-health.js';
@@ -42,6 +42,8 @@ export function MonitorPage() {
   const totals = useMetrics(overall);
   const errors = useErrorTypes(overall);
   const health = useSdkHealth({ from, to: now });
+  const rootNames = useFacet('name', { from, to: now });
+  const traceNames = useMemo(() => new Set(rootNames.data?.values.map((v) => v.value) ?? []), [rootNames.data]);
   const go = (patch: Record<string, string>) =>
     navigate(`/monitor${toQueryString({ range: rangeName, view: viewName, sort, ...patch })}`, { replace: true });
 
@@ -89,7 +91,7 @@ export function MonitorPage() {
         {!metrics.data && !metrics.error ? <LoadingState label="Loading metrics…" /> : null}
         {metrics.data ? (
           metrics.data.groups.length ? (
-            <MetricsTable groups={metrics.data.groups} groupBy={view.groupBy} from={from} to={now} sort={sort} onSort={(s) => go({ sort: s })} kind={view.kind} />
+            <MetricsTable groups={metrics.data.groups} groupBy={view.groupBy} from={from} to={now} sort={sort} onSort={(s) => go({ sort: s })} kind={view.kind} traceNames={traceNames} />
           ) : (
             <EmptyState title="Nothing observed in this range.">Pick a longer range, or send some traces.</EmptyState>
           )
