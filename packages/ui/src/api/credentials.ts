@@ -27,8 +27,17 @@ function write(storage: Storage | undefined, name: string, value: string | null)
   }
 }
 
-const session = typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
-const local = typeof localStorage === 'undefined' ? undefined : localStorage;
+/** The storage, or undefined where reading it is refused (sandboxed frames throw on access). */
+function storageOf(kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
+  try {
+    return typeof window === 'undefined' ? undefined : window[kind];
+  } catch {
+    return undefined;
+  }
+}
+
+const session = storageOf('sessionStorage');
+const local = storageOf('localStorage');
 
 export function readCredentials(): Credentials {
   return { apiKey: read(session, KEY_STORAGE), projectId: read(local, PROJECT_STORAGE) };

@@ -14,7 +14,7 @@ import { useTraceList } from '../traces/use-trace-list.js';
 
 /** `/traces`: every trace, filtered, sorted and searched through the URL; live on demand. */
 export function TracesPage() {
-  const { query, href } = useLocation();
+  const { query } = useLocation();
   const view = useMemo(() => parseTraceView(query), [query]);
   const key = JSON.stringify(view);
   const now = useMemo(() => Date.now(), [key]);
@@ -51,7 +51,7 @@ export function TracesPage() {
     );
 
   return (
-    <div className="page traces-page" data-href={href}>
+    <div className="page traces-page">
       <div className="page-title">
         <h1>Traces</h1>
         <label className={`toggle live-toggle${live ? ' on' : ''}`} title={newestFirst ? '' : 'Live mode needs the newest-first order'}>
