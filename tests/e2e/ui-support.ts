@@ -31,7 +31,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A page at a laptop-sized viewport that fails the test on any uncaught page error. */
+/** A page at a laptop-sized viewport; `errors` collects uncaught page errors and CSP violations. */
 export async function openPage(browser: Browser, options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}) {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
@@ -42,6 +42,10 @@ export async function openPage(browser: Browser, options: { width?: number; heig
   page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // Anything the CSP had to block means the app tried something it must not (inline script or style).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   return { page, context, errors };
 }
 
