@@ -130,6 +130,17 @@ describe('merging', () => {
   });
 });
 
+describe('encoding', () => {
+  it('writes multi-byte text and big events exactly', async () => {
+    const h = harness();
+    const names = ['é✓😀'.repeat(1_000), 'plain', '\u2028"quoted"\n'];
+    for (const name of names) h.pipeline.enqueue({ ...spanPair(30_000).start, name, phase: 'full' }, 40_000);
+    await h.clock.advance(100);
+    expect((h.requests.flat() as SpanEvent[]).map((e) => e.name)).toEqual(names);
+    expect(h.check().sent).toBe(3);
+  });
+});
+
 describe('queue bounds', () => {
   it('drops spans beyond the count cap as queue_full', async () => {
     const h = harness(never, { maxQueueEvents: 10, maxBatchEvents: 5, maxConcurrentRequests: 1 });
