@@ -41,7 +41,7 @@ describe('monitor page', () => {
     // The same question asked directly of the API.
     const api = await get<MetricsResponse>(`${call.pathname}${call.search}`);
     expect(api.groups.length).toBeGreaterThanOrEqual(6); // support-agent, refund-agent, plan, search_docs, rerank, pii-guard, answer
-    const rows = await page.$$eval('[data-testid=metrics-table] tbody tr', (trs) =>
+    const rows = await page.$$eval('[data-testid=metrics-table] tbody tr[data-group]', (trs) =>
       trs.map((tr) => {
         const cell = (m: string) => tr.querySelector(`[data-metric=${m}]`) as HTMLElement;
         return {
@@ -79,6 +79,11 @@ describe('monitor page', () => {
     expect(search.errorCount).toBe(6);
     const planRow = api.groups.find((g) => g.key === 'plan')!;
     expect(planRow.ttft.p95).not.toBeNull();
+    // A row opens its own charts over time.
+    await page.click('[data-testid=metrics-table] tr[data-group=search_docs] button[aria-label="Show charts"]');
+    await page.waitForSelector('[data-testid=group-charts]');
+    expect(await page.innerText('[data-testid=group-charts]')).toMatch(/Requests\s*40/);
+    expect(await page.locator('[data-testid=group-charts] svg rect').count()).toBeGreaterThan(0);
 
     const totals = await get<MetricsResponse>(`/api/v1/metrics?from=${call.searchParams.get('from')}&to=${call.searchParams.get('to')}`);
     expect(await page.innerText('[data-testid=chart-requests-value]')).toContain(formatCount(totals.total.count));

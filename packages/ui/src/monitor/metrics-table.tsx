@@ -4,6 +4,8 @@ import { formatCost, formatCount, formatDuration, formatPercent, formatRate } fr
 import { visibleText } from '../format/visible-text.js';
 import { toQueryString } from '../api/query-string.js';
 import { Link } from '../router/link.js';
+import { Fragment, useState } from 'react';
+import { GroupCharts } from './group-charts.js';
 import { Sparkline } from './sparkline.js';
 
 export type MetricSort = NonNullable<MetricsQuery['sort']>;
@@ -61,6 +63,7 @@ export function MetricsTable({
   onSort,
   kind,
   traceNames,
+  bucketMs,
 }: {
   groups: MetricsGroup[];
   groupBy: MetricGroupBy;
@@ -71,7 +74,9 @@ export function MetricsTable({
   kind?: string;
   /** Names that are trace names (roots), which the traces page can filter by. */
   traceNames: ReadonlySet<string>;
+  bucketMs: number;
 }) {
+  const [open, setOpen] = useState<string | null>(null);
   const th = (label: string, s?: MetricSort) => {
     const sortable = SORTS.find((x) => x.sort === s);
     return (
@@ -110,9 +115,21 @@ export function MetricsTable({
             const link = tracesLinkFor(groupBy, g, from, to, kind, traceNames);
             const byName = groupBy !== 'name' || (g.key !== null && traceNames.has(g.key));
             const label = visibleText(g.key ?? '(none)');
+            const rowKey = `${g.key}:${g.kind}`;
+            const expanded = open === rowKey;
             return (
-              <tr key={`${g.key}:${g.kind}`} data-group={g.key ?? ''} className={g.errorRate > 0.05 ? 'row-error' : undefined}>
+              <Fragment key={rowKey}>
+              <tr data-group={g.key ?? ''} className={g.errorRate > 0.05 ? 'row-error' : undefined}>
                 <td className="name-cell">
+                  <button
+                    type="button"
+                    className="tree-toggle"
+                    aria-expanded={expanded}
+                    aria-label={expanded ? 'Hide charts' : 'Show charts'}
+                    onClick={() => setOpen(expanded ? null : rowKey)}
+                  >
+                    {expanded ? '▾' : '▸'}
+                  </button>
                   {link ? (
                     <Link to={link} title={byName ? 'Open the traces behind this row' : `Open the traces containing a ${g.kind ?? 'span'} in this range`}>
                       {label}
@@ -161,6 +178,14 @@ export function MetricsTable({
                   />
                 </td>
               </tr>
+              {expanded ? (
+                <tr className="group-charts-row">
+                  <td colSpan={11}>
+                    <GroupCharts group={g} from={from} to={to} bucketMs={bucketMs} />
+                  </td>
+                </tr>
+              ) : null}
+              </Fragment>
             );
           })}
         </tbody>

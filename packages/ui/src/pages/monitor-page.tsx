@@ -91,7 +91,7 @@ export function MonitorPage() {
         {!metrics.data && !metrics.error ? <LoadingState label="Loading metrics…" /> : null}
         {metrics.data ? (
           metrics.data.groups.length ? (
-            <MetricsTable groups={metrics.data.groups} groupBy={view.groupBy} from={from} to={now} sort={sort} onSort={(s) => go({ sort: s })} kind={view.kind} traceNames={traceNames} />
+            <MetricsTable groups={metrics.data.groups} groupBy={view.groupBy} from={from} to={now} sort={sort} onSort={(s) => go({ sort: s })} kind={view.kind} traceNames={traceNames} bucketMs={metrics.data.bucketMs} />
           ) : (
             <EmptyState title="Nothing observed in this range.">Pick a longer range, or send some traces.</EmptyState>
           )
