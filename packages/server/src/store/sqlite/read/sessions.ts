@@ -74,9 +74,16 @@ export function activityPage(db: Database, table: 'sessions' | 'users', idColumn
   return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(table, [last.last_time, last.id]) : null };
 }
 
+/** Traces of a session looked at for its user ids (a session usually has one user). */
+export const SESSION_USER_SCAN = 100;
+
+/** The users of the session's most recent traces: bounded, as a session may hold thousands. */
 function sessionUsers(db: Database, projectId: string, sessionId: string): string[] {
   return (db
-    .prepare(`SELECT DISTINCT user_id FROM traces INDEXED BY traces_by_session WHERE project_id = ? AND session_id = ? AND user_id IS NOT NULL LIMIT ${MAX_SESSION_USERS}`)
+    .prepare(
+      `SELECT DISTINCT user_id FROM (SELECT user_id FROM traces INDEXED BY traces_by_session WHERE project_id = ? AND session_id = ?
+         ORDER BY start_time DESC LIMIT ${SESSION_USER_SCAN}) WHERE user_id IS NOT NULL LIMIT ${MAX_SESSION_USERS}`,
+    )
     .all(projectId, sessionId) as Array<{ user_id: string }>).map((r) => r.user_id);
 }
 
