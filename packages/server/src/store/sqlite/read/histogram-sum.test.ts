@@ -17,5 +17,13 @@ describe('HistogramSum', () => {
     const merged = mergeHistograms(histograms.map((h) => decodeHistogram(encodeHistogram(h))));
     for (const q of [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) expect(sum.quantile(q)).toBe(quantile(merged, q));
     expect(new HistogramSum().quantile(0.5)).toBeNull();
+    // Sums of sums (per bucket, then per group) answer the same as one sum of everything.
+    const halves = [new HistogramSum(), new HistogramSum()];
+    histograms.forEach((h, i) => halves[i % 2]!.add(scratch.read(encodeHistogram(h)!)));
+    const combined = new HistogramSum();
+    combined.addSum(halves[1]!);
+    combined.addSum(new HistogramSum());
+    combined.addSum(halves[0]!);
+    for (const q of [0, 0.5, 0.95, 0.99, 1]) expect(combined.quantile(q)).toBe(quantile(merged, q));
   });
 });

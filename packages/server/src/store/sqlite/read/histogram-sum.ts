@@ -78,6 +78,26 @@ export class HistogramSum {
     }
   }
 
+  /** Adds every count of another sum. */
+  addSum(other: HistogramSum): void {
+    this.zero += other.zero;
+    const from = other.counts;
+    if (from === null) return;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < from.length; i++) {
+      if (from[i] === 0) continue;
+      if (first < 0) first = i;
+      last = i;
+    }
+    if (first < 0) return;
+    this.ensure(other.lo + first);
+    this.ensure(other.lo + last);
+    const counts = this.counts!;
+    const shift = other.lo - this.lo;
+    for (let i = first; i <= last; i++) counts[i + shift] = counts[i + shift]! + from[i]!;
+  }
+
   /** The q-quantile with the rank rule of metrics/histogram.ts `quantile`; null when empty. */
   quantile(q: number): number | null {
     let n = this.zero;

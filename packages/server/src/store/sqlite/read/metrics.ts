@@ -115,6 +115,22 @@ const enum C {
 }
 type RollupRow = [number, number | string, number, number, number, number, Buffer | null, Buffer | null, number, number, number, number, number, number, number];
 
+function addAcc(a: Acc, b: Acc): void {
+  a.count += b.count;
+  a.errorCount += b.errorCount;
+  a.latencyCount += b.latencyCount;
+  a.latencySum += b.latencySum;
+  if (a.latency && b.latency) a.latency.addSum(b.latency);
+  if (a.ttft && b.ttft) a.ttft.addSum(b.ttft);
+  a.input += b.input;
+  a.output += b.output;
+  a.cacheRead += b.cacheRead;
+  a.cacheWrite += b.cacheWrite;
+  a.reasoning += b.reasoning;
+  a.total += b.total;
+  a.cost += b.cost;
+}
+
 function addRow(a: Acc, r: RollupRow, latency: DecodedHistogram | null, ttft: DecodedHistogram | null): void {
   a.count += r[C.count];
   a.errorCount += r[C.errors];
@@ -205,13 +221,14 @@ export function metrics(db: Database, projectId: string, query: MetricsQuery, op
       const l = r[C.latencyHist] ? latency.read(r[C.latencyHist]) : null;
       const f = r[C.ttftHist] ? ttft.read(r[C.ttftHist]) : null;
       const t = Math.floor(r[C.bucket] / bucketMs) * bucketMs;
-      addRow(total.all, r, l, f);
-      addRow(total.at(t), r, l, f);
+      // Each row goes into one (group, bucket) sum; group totals and the total series are sums of
+      // those, made once at the end (far fewer histogram additions than per row).
       if (byDims !== null) {
         const g = groupOf(dims[byDims] as string);
-        addRow(g.all, r, l, f);
         addRow(g.at(t), r, l, f);
         if (groupBy === 'name') g.kinds.set(dims.kind, (g.kinds.get(dims.kind) ?? 0) + r[C.count]);
+      } else {
+        addRow(total.at(t), r, l, f);
       }
     }
   }
@@ -228,11 +245,17 @@ export function metrics(db: Database, projectId: string, query: MetricsQuery, op
         const r = row as RollupRow;
         const g = groupOf(r[C.series] as string);
         const t = Math.floor(r[C.bucket] / bucketMs) * bucketMs;
-        addRow(g.all, r, null, null);
         addRow(g.at(t), r, null, null);
       }
     }
   }
+  for (const g of groups.values()) {
+    for (const [t, a] of g.buckets) {
+      addAcc(g.all, a);
+      if (byDims !== null) addAcc(total.at(t), a);
+    }
+  }
+  for (const a of total.buckets.values()) addAcc(total.all, a);
   deadline.check();
   const out: MetricsGroup[] = [...groups.entries()].map(([key, g]) => {
     const v = valuesOf(g.all, seconds);
