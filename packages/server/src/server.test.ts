@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,8 @@ describe('dashboard', () => {
         expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       }
       expect(await (await fetch(`${s.url}/traces/abc`)).text()).toContain('wisp ui');
+      // An app path whose id holds a dot is still the app, not a missing file.
+      expect(await (await fetch(`${s.url}/sessions/conv.42`)).text()).toContain('wisp ui');
       expect(await (await fetch(`${s.url}/assets/app.js`)).text()).toBe('console.log(1)');
       expect((await fetch(`${s.url}/assets/missing.js`)).status).toBe(404);
       const api404 = await fetch(`${s.url}/api/v1/nothing`);
@@ -217,5 +220,28 @@ describe('dashboard', () => {
     const res = await fetch(`${s.url}/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/npm run build/);
+  });
+});
+
+describe('compression', () => {
+  it('gzips large API answers for clients that accept it, and leaves small ones and gzip ingest alone', async () => {
+    const s = await start();
+    const traceId = 'ab'.repeat(16);
+    const spans = Array.from({ length: 300 }, (_, i) => testSpan({ traceId, spanId: (i + 1).toString(16).padStart(16, '0'), name: `step-${i}` }));
+    expect((await post(`${s.url}/v1/ingest`, { events: spans })).status).toBe(200);
+    const gz = gzipSync(JSON.stringify({ events: [testSpan({ traceId })] }));
+    const ingest = await post(`${s.url}/v1/ingest`, gz, { headers: { 'content-encoding': 'gzip' } });
+    expect(ingest.status).toBe(200);
+    expect(ingest.headers.get('content-encoding')).toBeNull();
+
+    const detail = await fetch(`${s.url}/api/v1/traces/${traceId}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(detail.status).toBe(200);
+    expect(detail.headers.get('content-encoding')).toBe('gzip');
+    const body = (await detail.json()) as { observations: unknown[] };
+    expect(body.observations).toHaveLength(301);
+
+    const plain = await fetch(`${s.url}/api/v1/traces/${traceId}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(((await plain.json()) as { observations: unknown[] }).observations).toHaveLength(301);
   });
 });

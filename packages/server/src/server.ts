@@ -16,6 +16,7 @@ import { registerAdminRoutes } from './http/admin-routes.js';
 import { registerAuthHook } from './http/auth-hook.js';
 import { defaultUiDir, registerDashboard, registerSecurityHeaders } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerCompression } from './http/compression.js';
 import { registerRawBodyParser } from './http/ingest-body.js';
 import { registerIngestRoute } from './http/ingest-route.js';
 import { registerIngestAdmission } from './http/ingest-admission.js';
@@ -118,6 +119,7 @@ export async function createWispServer(input: WispConfigInput = {}, deps: WispSe
     let open = true;
 
     registerSecurityHeaders(app);
+    await registerCompression(app);
     registerErrorHandler(app);
     registerAuthHook(app, auth);
     registerOpsRoutes(app, { store, queue, metrics, isOpen: () => open });

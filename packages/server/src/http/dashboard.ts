@@ -16,6 +16,8 @@ export const CONTENT_SECURITY_POLICY =
 const NOT_BUILT_PAGE = 'Wisp is running, but the dashboard has not been built.\nRun `npm run build` (or `npm start`) in the repository, then reload this page.\n';
 /** Paths that are never answered with the dashboard's index.html. */
 const NON_UI_PREFIXES = ['/api', '/v1/', '/metrics', '/healthz', '/readyz'];
+/** Paths that name a file of the build; when missing they are 404s. */
+const STATIC_ASSET_RE = /^\/assets\/|\.(?:js|mjs|css|map|png|svg|ico|jpg|jpeg|gif|webp|woff2?|ttf|txt|json|html|webmanifest)$/i;
 
 export function defaultUiDir(): string {
   // Both src/http (tsx) and dist/http (built) sit three levels below packages/.
@@ -36,8 +38,9 @@ function wantsDashboard(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = request.url.split('?', 1)[0]!;
   if (NON_UI_PREFIXES.some((p) => path.startsWith(p))) return false;
-  // A missing asset (has a file extension) is a 404, not the app.
-  return !/\.[a-z0-9]+$/i.test(path);
+  // A missing asset is a 404, not the app; an app path whose last segment holds a dot (a session id
+  // like `conv.42`) is still the app.
+  return !STATIC_ASSET_RE.test(path);
 }
 
 export async function registerDashboard(app: FastifyInstance, uiDir: string): Promise<void> {
