@@ -123,7 +123,11 @@ describe('Wisp client', () => {
     const spans = memory.spans();
     const root = spans.find((s) => s.name === 'request')!;
     expect(root.parentId).toBeUndefined();
-    expect(root.trace).toMatchObject({ name: 'request', userId: 'u1', sessionId: 's1', tags: ['a', 'b'], metadata: { plan: 'pro' }, release: 'r1', environment: 'prod', input: { q: 'hi' }, output: 3 });
+    expect(root.trace).toMatchObject({ name: 'request', userId: 'u1', sessionId: 's1', tags: ['a', 'b'], metadata: { plan: 'pro' }, release: 'r1', environment: 'prod' });
+    // The trace's input and output are its root's: the collector derives them, the SDK sends them once.
+    expect(root).toMatchObject({ input: { q: 'hi' }, output: 3 });
+    expect(root.trace!.input).toBeUndefined();
+    expect(root.trace!.output).toBeUndefined();
     // The root's start event already carries the trace attributes.
     expect(memory.events[0]!.trace).toMatchObject({ userId: 'u1' });
     const steps = spans.filter((s) => s.name === 'step');
@@ -262,6 +266,32 @@ describe('Wisp client', () => {
     const parent = wisp.startSpan('p', { startTime: Date.now() + 1000 });
     const child = parent.startSpan('c');
     expect(child.startTime).toBeGreaterThanOrEqual(parent.startTime);
+  });
+
+  it('sends input and trace attributes once: the end event carries only what the start did not', () => {
+    const { wisp, memory } = setup();
+    const big = 'x'.repeat(10_000);
+    wisp.trace('t', (root) => {
+      wisp.startSpan('same', { input: big }).end({ output: 'o' });
+      const changed = wisp.startSpan('changed', { input: 'a' });
+      changed.update({ input: 'b' });
+      changed.end();
+      root.updateTrace({ userId: 'u2' });
+    }, { userId: 'u', input: { q: 1 } });
+    const ends = memory.events.filter((e) => e.phase === 'end');
+    const same = ends.find((e) => e.name === 'same')!;
+    expect(same.input).toBeUndefined();
+    expect(same.output).toBe('o');
+    expect(memory.events.find((e) => e.name === 'same' && e.phase === 'start')!.input).toBe(big);
+    expect(ends.find((e) => e.name === 'changed')!.input).toBe('b');
+    const rootEnd = ends.find((e) => e.name === 't')!;
+    expect(rootEnd.input).toBeUndefined();
+    // The trace attributes changed after the start: the end carries them, without the root's payloads.
+    expect(rootEnd.trace).toMatchObject({ userId: 'u2' });
+    expect(rootEnd.trace!.input).toBeUndefined();
+    expect(JSON.stringify(memory.events).split(big).length - 1).toBe(1);
+    // Merged, the span is complete.
+    expect(memory.spans().find((s) => s.name === 'same')).toMatchObject({ input: big, output: 'o' });
   });
 
   it('passes an estimate of each event\'s serialized size to the exporter, without stringifying on the hot path', () => {

@@ -60,6 +60,10 @@ export class Span implements SpanContext {
   private stream: StreamStats | undefined;
   private lastChunkMono = 0;
   private traceAttrs: TraceAttributeSet | undefined;
+  /** The input snapshot the start event carried (the end repeats it only if it changed). */
+  private sentInput: Snapshot | undefined;
+  /** Version of the trace attributes the start event carried; -1 when it carried none. */
+  private sentTraceVersion = -1;
 
   /** @internal Spans are created by a client (`startSpan`, `observe`, `trace`). */
   constructor(init: {
@@ -276,6 +280,8 @@ export class Span implements SpanContext {
       service: this.recorder.serviceName,
     };
     const bytes = EVENT_BASE_BYTES + this.name.length + (input?.bytes ?? 0) + (t === undefined ? 0 : t.bytes);
+    this.sentInput = input;
+    if (t !== undefined) this.sentTraceVersion = t.version;
     this.recorder.emit(e, bytes);
   }
 
@@ -292,22 +298,17 @@ export class Span implements SpanContext {
     );
   }
 
+  /**
+   * The end event carries what the start did not: output, end fields, and input or trace
+   * attributes only when they changed after the start (the queue merges a still-queued start into
+   * one `full` event; the collector's merge keeps fields an event leaves out).
+   */
   private emitEnd(endTime: number): void {
-    const { input, output, metadata, modelParameters, error, statusMessage } = this;
-    let t = this.traceAttrs?.value;
-    let bytes = EVENT_BASE_BYTES + this.name.length + (this.traceAttrs?.bytes ?? 0);
-    if (t !== undefined && this.isRoot && ((t.input === undefined && input !== undefined) || (t.output === undefined && output !== undefined))) {
-      // A trace's input and output default to its root's: the same snapshot, no second copy.
-      t = copyTraceAttributes(t);
-      if (t.input === undefined && input !== undefined) {
-        t.input = input.value;
-        bytes += input.bytes;
-      }
-      if (t.output === undefined && output !== undefined) {
-        t.output = output.value;
-        bytes += output.bytes;
-      }
-    }
+    const { output, metadata, modelParameters, error, statusMessage } = this;
+    const input = this.input === this.sentInput ? undefined : this.input;
+    const attrs = this.traceAttrs;
+    const t = attrs === undefined || attrs.version === this.sentTraceVersion ? undefined : copyTraceAttributes(attrs.value);
+    let bytes = EVENT_BASE_BYTES + this.name.length + (t === undefined ? 0 : attrs!.bytes);
     if (input !== undefined) bytes += input.bytes;
     if (output !== undefined) bytes += output.bytes;
     if (metadata !== undefined) bytes += metadata.bytes;

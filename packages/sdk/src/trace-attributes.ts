@@ -34,8 +34,11 @@ export class TraceAttributeSet {
   readonly value: TraceAttributes = copyTraceAttributes({});
   /** Estimated serialized bytes of `value`. */
   bytes = 0;
+  /** Bumped by every merge, so that a span can tell whether its start event carried the latest. */
+  version = 0;
 
   merge(a: TraceAttributesInput, capture: Capture, report: Report): void {
+    this.version++;
     const t = this.value;
     if (a.name !== undefined) t.name = this.text('name', a.name, t.name, report);
     if (a.userId !== undefined) t.userId = this.text('userId', a.userId, t.userId, report);

@@ -130,6 +130,26 @@ describe('merging', () => {
   });
 });
 
+describe('merging lean ends', () => {
+  it('folds a queued start (input, trace) and an end without them into one complete full event', async () => {
+    const h = harness();
+    const a = spanPair(100);
+    const start: SpanEvent = { ...a.start, trace: { userId: 'u' } };
+    const end: SpanEvent = { ...a.end, name: a.start.name, kind: 'span', startTime: a.start.startTime };
+    h.pipeline.enqueue(start, 400);
+    h.pipeline.enqueue(end, 300);
+    expect(h.check()).toMatchObject({ created: 1, queued: 1, events: { merged: 1 } });
+    await h.clock.advance(100);
+    expect(h.requests).toHaveLength(1);
+    expect(h.requests[0]).toEqual([
+      { ...end, phase: 'full', input: a.start.input, trace: { userId: 'u' } },
+    ]);
+    // The caller's objects are never mutated.
+    expect(end.phase).toBe('end');
+    expect(end.input).toBeUndefined();
+  });
+});
+
 describe('encoding', () => {
   it('writes multi-byte text and big events exactly', async () => {
     const h = harness();

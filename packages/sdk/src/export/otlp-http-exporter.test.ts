@@ -95,6 +95,21 @@ describe('OtlpHttpExporter', () => {
     expect(s).toMatchObject({ created: 1, sent: 1, queued: 0, inFlight: 0 });
   });
 
+  it('keeps the input of a start that left before its end (ends carry only what starts did not)', async () => {
+    const sink = await otlpSink();
+    const exporter = new OtlpHttpExporter({ endpoint: sink.url });
+    closers.push(() => exporter.shutdown(100));
+    const spanId = '4'.repeat(16);
+    exporter.enqueue({ ...base, phase: 'start', spanId, name: 'long', startTime: base.time, input: 'question', trace: { userId: 'u' } }, 200);
+    await exporter.flush(2_000);
+    exporter.enqueue({ ...base, phase: 'end', spanId, name: 'long', startTime: base.time, endTime: base.time + 5, status: 'ok', output: 'answer' }, 200);
+    await exporter.flush(2_000);
+    await sink.waitForSpans(1);
+    const [span] = sink.spans();
+    const attrs = Object.fromEntries((span!.attributes as Array<{ key: string; value: Record<string, unknown> }>).map((a) => [a.key, Object.values(a.value)[0]]));
+    expect(attrs).toMatchObject({ 'wisp.input': 'question', 'wisp.output': 'answer', 'wisp.trace.user_id': 'u' });
+  });
+
   it('counts spans an OTLP partial success rejects', async () => {
     const sink = await otlpSink('{"partialSuccess":{"rejectedSpans":"2","errorMessage":"bad"}}');
     const exporter = new OtlpHttpExporter({ endpoint: sink.url });

@@ -56,7 +56,15 @@ export function mergedEvent(entry: QueueEntry): IngestEvent {
   const first = entry.event;
   if (first.type !== 'span' || (!entry.updates && !entry.end)) return first;
   // The usual end carries every field its start had: it is the merged event already.
-  if (entry.end && !entry.updates && covers(entry.end, first)) return entry.end;
+  if (entry.end && !entry.updates) {
+    if (covers(entry.end, first)) return entry.end;
+    // The usual start + end: the end's fields, and what only the start said (its input, the trace
+    // attributes). A spread of the end keeps the event's one hidden class.
+    const merged: SpanEvent = { ...entry.end };
+    fillUndefined(merged, first);
+    merged.phase = 'full';
+    return merged;
+  }
   const merged: SpanEvent = { ...first };
   for (const update of entry.updates ?? []) assignDefined(merged, update);
   merged.phase = first.phase;
@@ -116,5 +124,15 @@ function assignDefined(target: SpanEvent, source: SpanEvent): void {
   for (const key in s) {
     const value = s[key];
     if (value !== undefined) t[key] = value;
+  }
+}
+
+/** Sets on `target` every field of `source` that `target` leaves undefined. */
+export function fillUndefined(target: SpanEvent, source: SpanEvent): void {
+  const t = target as unknown as Record<string, unknown>;
+  const s = source as unknown as Record<string, unknown>;
+  for (const key in s) {
+    const value = s[key];
+    if (value !== undefined && t[key] === undefined) t[key] = value;
   }
 }
