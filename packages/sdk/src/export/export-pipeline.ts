@@ -120,8 +120,11 @@ export class ExportPipeline implements SpanExporter {
     private readonly format: WireFormat,
     transport: Transport,
     options: ExportPipelineOptions = {},
-    /** Runs once at the start of shutdown, before enqueues are refused (final self-report). */
-    private readonly beforeShutdown: () => void = () => {},
+    /**
+     * Makes the final self-report, once, after shutdown's flush delivered everything else (so it
+     * counts what was sent); it is then sent within what is left of the deadline.
+     */
+    private readonly finalReport?: () => { event: IngestEvent; bytes: number } | undefined,
   ) {
     this.options = resolvePipelineOptions(options);
     this.clock = this.options.clock;
@@ -188,13 +191,21 @@ export class ExportPipeline implements SpanExporter {
 
   private async doShutdown(timeoutMs: number): Promise<FlushResult> {
     const started = this.clock.now();
-    try {
-      this.beforeShutdown();
-    } catch (error) {
-      this.options.onError(error);
-    }
     this.closed = true;
-    const result = await this.flush(timeoutMs);
+    let result = await this.flush(timeoutMs);
+    const left = timeoutMs - (this.clock.now() - started);
+    if (result.done && left > 0 && this.finalReport) {
+      // Built after the flush, so that it reports what was sent; sent within the same deadline.
+      try {
+        const report = this.finalReport();
+        if (report) {
+          this.queue.push(report.event, report.bytes);
+          result = await this.flush(left);
+        }
+      } catch (error) {
+        this.options.onError(error);
+      }
+    }
     // Past the deadline (or done): whatever is left is lost, and counted as such.
     this.abort.abort();
     for (const batch of this.batches) this.settleAll(batch, 'shutdown');

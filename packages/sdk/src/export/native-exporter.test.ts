@@ -218,6 +218,18 @@ describe('NativeExporter against a real collector', () => {
   });
 });
 
+describe('NativeExporter final report', () => {
+  it('builds the shutdown report after the final flush, so it counts what was sent, and sends it', async () => {
+    const c = await collector('healthy');
+    const exporter = exporterFor(c.url, { reportIntervalMs: 600_000, serviceName: 'svc-f' });
+    enqueueSpans(exporter, 495);
+    const result = await exporter.shutdown(2_000);
+    expect(result.done).toBe(true);
+    expect(c.reports).toHaveLength(1);
+    expect(c.reports[0]).toMatchObject({ type: 'sdk_report', service: 'svc-f', created: 495, sent: 495, queued: 0, inFlight: 0 });
+  });
+});
+
 describe('NativeExporter timers', () => {
   it('never keep the process alive: an app that forgets shutdown still exits against a dead backend', async () => {
     const port = await closedPort();

@@ -59,7 +59,7 @@ export class NativeExporter implements SpanExporter {
       maxResponseBytes: options.maxResponseBytes ?? D.DEFAULT_MAX_RESPONSE_BYTES,
       maxSockets: maxConcurrent,
     });
-    const finalReport = reportIntervalMs > 0 ? () => this.report() : undefined;
+    const finalReport = reportIntervalMs > 0 ? () => ({ event: this.reportEvent(), bytes: REPORT_BYTES }) : undefined;
     this.pipeline = new ExportPipeline(nativeFormat, this.transport.send, pipelineOptions, finalReport);
     if (reportIntervalMs > 0) {
       const clock = this.pipeline.options.clock;
@@ -93,8 +93,12 @@ export class NativeExporter implements SpanExporter {
 
   /** Queues a self-report with the cumulative counters (it travels with the spans). */
   private report(): void {
+    this.pipeline.enqueue(this.reportEvent(), REPORT_BYTES);
+  }
+
+  private reportEvent(): SdkReportEvent {
     const s = this.pipeline.stats();
-    const event: SdkReportEvent = {
+    return {
       type: 'sdk_report',
       time: this.pipeline.options.clock.wallNow(),
       service: this.serviceName,
@@ -107,6 +111,5 @@ export class NativeExporter implements SpanExporter {
       dropped: s.dropped,
       failedRequests: s.failedRequests,
     };
-    this.pipeline.enqueue(event, REPORT_BYTES);
   }
 }
