@@ -40,7 +40,7 @@ describe('resolveOptions: argument > environment > default', () => {
   it('merges snapshot limits over the defaults', () => {
     const o = resolveOptions({ snapshotLimits: { maxDepth: 3, maxBytes: -1 } }, {});
     expect(o.snapshotLimits.maxDepth).toBe(3);
-    expect(o.snapshotLimits.maxBytes).toBe(1024 * 1024);
+    expect(o.snapshotLimits.maxBytes).toBe(256 * 1024);
     expect(o.warnings).toEqual(['snapshotLimits.maxBytes must be a positive number; ignored']);
   });
 });

@@ -78,7 +78,7 @@ export interface WispOptions extends ExportTuning {
   redact?: boolean;
   /** Masking hook, run on every captured value after redaction. */
   mask?: MaskFunction;
-  /** Caps of captured values. @default { maxDepth: 16, maxBreadth: 1000, maxStringLength: 262144, maxBytes: 1048576 } */
+  /** Caps of captured values. @default { maxDepth: 16, maxBreadth: 1000, maxStringLength: 32768, maxBytes: 262144 } */
   snapshotLimits?: Partial<SnapshotLimits>;
   /** Serverless: `trace()` awaits a flush after its root span ends. Env `WISP_FLUSH_ON_ROOT_END`. @default false */
   flushOnRootEnd?: boolean;

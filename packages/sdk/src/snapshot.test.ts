@@ -112,6 +112,21 @@ describe('snapshot', () => {
     expect(ms).toBeLessThan(250);
   });
 
+  it('keeps a string over 32 KB (the default) as its head and a truncation marker; the cap is configurable', () => {
+    expect(limits.maxStringLength).toBe(32 * 1024);
+    expect(limits.maxBytes).toBe(256 * 1024);
+    const big = 'ab'.repeat(50 * 1024);
+    const s = snapshot(big);
+    expect(s.value).toBe(`${big.slice(0, 32 * 1024)}…[truncated ${big.length - 32 * 1024} chars]`);
+    expect(s.truncated).toBe(true);
+    expect(s.bytes).toBeGreaterThan(32 * 1024);
+    expect(s.bytes).toBeLessThan(32 * 1024 + 100);
+    // Just at the cap: kept whole.
+    expect(snapshot(big.slice(0, 32 * 1024))).toMatchObject({ value: big.slice(0, 32 * 1024), truncated: false });
+    // A bigger cap keeps it whole.
+    expect(snapshot(big, { ...limits, maxStringLength: 200 * 1024 })).toMatchObject({ value: big, truncated: false });
+  });
+
   it('caps depth, breadth and total bytes', () => {
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 100; i++) deep = { next: deep };

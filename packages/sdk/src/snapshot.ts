@@ -13,17 +13,17 @@ export interface SnapshotLimits {
   maxDepth: number;
   /** Keys per object, items per array, entries per Map/Set. @default 1000 */
   maxBreadth: number;
-  /** Characters per string; the rest is cut with a `…[truncated N chars]` marker. @default 262144 */
+  /** Characters per string; the rest is cut with a `…[truncated N chars]` marker. @default 32768 */
   maxStringLength: number;
-  /** Approximate JSON bytes of the whole snapshot. @default 1048576 */
+  /** Approximate JSON bytes of the whole snapshot. @default 262144 */
   maxBytes: number;
 }
 
 export const DEFAULT_SNAPSHOT_LIMITS: Readonly<SnapshotLimits> = Object.freeze({
   maxDepth: 16,
   maxBreadth: 1000,
-  maxStringLength: 256 * 1024,
-  maxBytes: 1024 * 1024,
+  maxStringLength: 32 * 1024,
+  maxBytes: 256 * 1024,
 });
 
 /** The copy and its approximate serialized size in bytes. */
@@ -98,7 +98,11 @@ class Walk {
       return s;
     }
     this.truncated = true;
-    const out = `${copyString(s.slice(0, cap))}…[truncated ${s.length - cap} chars]`;
+    const out = `${s.slice(0, cap)}…[truncated ${s.length - cap} chars]`;
+    // Reading a character flattens the concatenation into one new string that holds a copy of the
+    // head: the original is no longer referenced (a bare slice would keep it alive), and a one-byte
+    // string stays one-byte (cheaper to serialize than a UTF-16 copy).
+    out.charCodeAt(0);
     this.bytes += out.length + 2;
     return out;
   }
@@ -257,10 +261,6 @@ class Walk {
 }
 
 /** Copies a string slice so the snapshot does not keep a huge parent string alive in the queue. */
-function copyString(s: string): string {
-  return Buffer.from(s, 'utf16le').toString('utf16le');
-}
-
 function binarySummary(v: ArrayBufferView): string {
   if (Buffer.isBuffer(v)) return `[Buffer ${v.byteLength} bytes]`;
   const name = v.constructor?.name ?? 'ArrayBufferView';

@@ -25,9 +25,16 @@ export interface EncodedRequest {
   entries: QueueEntry[];
   /** The events, in order (emptied once the body is made, when the format can decode bodies). */
   events: IngestEvent[];
-  /** Serialized events: for framed formats, runs of events already joined by the separator. */
+  /** Serialized events, for formats without a frame (they wrap the strings themselves). */
   pieces: string[];
-  /** UTF-8 bytes of the pieces and separators. */
+  /**
+   * Serialized events as UTF-8 bytes, for framed formats: runs of events already joined by the
+   * separator. Each run's string is turned into bytes as soon as it is made, so that it dies young:
+   * big serialized strings kept until the body is built would be copied by every scavenge they
+   * survive, on the app's thread; a Buffer's bytes live outside the JS heap.
+   */
+  chunks: Buffer[];
+  /** UTF-8 bytes of the pieces (or chunks) and separators. */
   bytes: number;
   /** The body, once made. */
   payload?: Buffer;
@@ -57,16 +64,20 @@ export async function encodeEntries(
   const result: EncodeResult = { requests: [], dropped: [], skipped: [], trimmed: 0 };
   const budget = limits.maxRequestBytes - format.overheadBytes;
   let current = newRequest();
-  const add = (run: QueueEntry[], events: IngestEvent[], piece: string, bytes: number) => {
+  const add = (run: QueueEntry[], events: IngestEvent[], piece: Piece) => {
+    const bytes = piece.bytes;
     if (current.entries.length > 0 && current.bytes + bytes + 1 > budget) {
       result.requests.push(current);
       current = newRequest();
     }
-    current.entries.push(...run);
-    current.events.push(...events);
-    current.pieces.push(piece);
-    current.bytes += bytes + (current.pieces.length > 1 ? 1 : 0);
+    const n = current.entries.length;
+    for (let k = 0; k < run.length; k++) current.entries.push(run[k]!);
+    for (let k = 0; k < events.length; k++) current.events.push(events[k]!);
+    if (piece.buffer) current.chunks.push(piece.buffer);
+    else current.pieces.push(piece.text!);
+    current.bytes += bytes + (n > 0 ? 1 : 0);
   };
+  const framed = format.frame !== undefined;
 
   let sliceStart = performance.now();
   for (let i = 0; i < entries.length; ) {
@@ -77,19 +88,19 @@ export async function encodeEntries(
     const run = takeRun(entries, i);
     i += run.length;
     if (format.encodeRun && run.length > 1) {
-      const encoded = tryRun(run, format, limits.maxEventBytes);
+      const encoded = tryRun(run, format, limits.maxEventBytes, framed);
       if (encoded) {
-        add(run, encoded.events, encoded.piece, encoded.bytes);
+        add(run, encoded.events, encoded.piece);
         continue;
       }
     }
     for (const entry of run) {
-      const one = encodeOne(entry, format, limits, budget);
+      const one = encodeOne(entry, format, limits, budget, framed);
       if (one.kind === 'skipped') result.skipped.push(entry);
       else if (one.kind === 'dropped') result.dropped.push({ entry, reason: one.reason });
       else {
         if (one.trimmed) result.trimmed++;
-        add([entry], [one.event], one.piece, one.bytes);
+        add([entry], [one.event], one.piece);
       }
     }
   }
@@ -98,7 +109,20 @@ export async function encodeEntries(
 }
 
 function newRequest(): EncodedRequest {
-  return { entries: [], events: [], pieces: [], bytes: 0 };
+  return { entries: [], events: [], pieces: [], chunks: [], bytes: 0 };
+}
+
+/** One serializer output: as bytes (framed formats) or as a string, with its UTF-8 size. */
+interface Piece {
+  buffer?: Buffer;
+  text?: string;
+  bytes: number;
+}
+
+function piece(text: string, framed: boolean): Piece {
+  if (!framed) return { text, bytes: Buffer.byteLength(text) };
+  const buffer = Buffer.from(text, 'utf8');
+  return { buffer, bytes: buffer.length };
 }
 
 /** The entries from `start` whose estimates add up to about RUN_BYTES (at least one). */
@@ -114,42 +138,43 @@ function tryRun(
   run: QueueEntry[],
   format: WireFormat,
   maxEventBytes: number,
-): { events: IngestEvent[]; piece: string; bytes: number } | undefined {
+  framed: boolean,
+): { events: IngestEvent[]; piece: Piece } | undefined {
   try {
     const events = run.map(mergedEvent);
-    const piece = format.encodeRun!(events);
+    const encoded = piece(format.encodeRun!(events), framed);
     // No event of the run can pass the event limit when the whole run does not.
-    const bytes = Buffer.byteLength(piece);
-    return bytes <= maxEventBytes ? { events, piece, bytes } : undefined;
+    return encoded.bytes <= maxEventBytes ? { events, piece: encoded } : undefined;
   } catch {
     return undefined;
   }
 }
 
 type EncodedOne =
-  | { kind: 'encoded'; event: IngestEvent; piece: string; bytes: number; trimmed: boolean }
+  | { kind: 'encoded'; event: IngestEvent; piece: Piece; trimmed: boolean }
   | { kind: 'skipped' }
   | { kind: 'dropped'; reason: DropReason };
 
-function encodeOne(entry: QueueEntry, format: WireFormat, limits: EncodeLimits, budget: number): EncodedOne {
+function encodeOne(entry: QueueEntry, format: WireFormat, limits: EncodeLimits, budget: number, framed: boolean): EncodedOne {
   let event: IngestEvent;
-  let piece: string | undefined;
+  let encoded: Piece | undefined;
   let trimmed = false;
   try {
     event = mergedEvent(entry);
-    piece = format.encodeEvent(event);
-    if (piece === undefined) return { kind: 'skipped' };
-    if (Buffer.byteLength(piece) > limits.maxEventBytes && event.type === 'span' && hasPayload(event)) {
+    const text = format.encodeEvent(event);
+    if (text === undefined) return { kind: 'skipped' };
+    encoded = piece(text, framed);
+    if (encoded.bytes > limits.maxEventBytes && event.type === 'span' && hasPayload(event)) {
       event = withoutPayloads(event, 'too_large');
-      piece = format.encodeEvent(event);
+      const again = format.encodeEvent(event);
+      encoded = again === undefined ? undefined : piece(again, framed);
       trimmed = true;
     }
   } catch {
     return { kind: 'dropped', reason: 'serialize_failed' };
   }
-  const bytes = piece === undefined ? Infinity : Buffer.byteLength(piece);
-  if (piece === undefined || bytes > limits.maxEventBytes || bytes > budget) return { kind: 'dropped', reason: 'too_large' };
-  return { kind: 'encoded', event, piece, bytes, trimmed };
+  if (encoded === undefined || encoded.bytes > limits.maxEventBytes || encoded.bytes > budget) return { kind: 'dropped', reason: 'too_large' };
+  return { kind: 'encoded', event, piece: encoded, trimmed };
 }
 
 /**
@@ -160,6 +185,7 @@ function encodeOne(entry: QueueEntry, format: WireFormat, limits: EncodeLimits, 
 export async function prepareRequests(requests: EncodedRequest[], format: WireFormat): Promise<void> {
   for (const request of requests) {
     request.payload = await requestBytes(request, format);
+    request.chunks = [];
     if (!format.decodeAll) continue;
     request.pieces = [];
     request.events = [];
@@ -175,21 +201,21 @@ export async function requestBytes(request: EncodedRequest, format: WireFormat):
   if (request.payload) return request.payload;
   if (!format.frame) return Buffer.from(format.wrap(request.pieces, request.events), 'utf8');
   const { open, separator, close } = format.frame;
-  // One buffer for the whole body, written piece by piece: no intermediate buffer per piece. One
-  // spare byte tells a complete body (it never reaches the end) from a truncated write.
-  const out = Buffer.allocUnsafe(Buffer.byteLength(open) + request.bytes + Buffer.byteLength(close) + 1);
+  // One buffer for the whole body, the chunks copied in (a memcpy each), yielding every millisecond.
+  const out = Buffer.allocUnsafe(Buffer.byteLength(open) + request.bytes + Buffer.byteLength(close));
   let at = out.write(open, 0);
   let sliceStart = performance.now();
-  for (let i = 0; i < request.pieces.length; i++) {
+  for (let i = 0; i < request.chunks.length; i++) {
     if (i > 0) at += out.write(separator, at);
-    at += out.write(request.pieces[i]!, at);
+    const chunk = request.chunks[i]!;
+    out.set(chunk, at);
+    at += chunk.length;
     if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
       await yieldToEventLoop();
       sliceStart = performance.now();
     }
   }
   at += out.write(close, at);
-  if (at >= out.length) return Buffer.from(format.wrap(request.pieces, request.events), 'utf8');
   return out.subarray(0, at);
 }
 
@@ -200,12 +226,13 @@ export function splitRequest(request: EncodedRequest, format: WireFormat): [Enco
   const mid = Math.ceil(request.entries.length / 2);
   const half = (from: number, to: number): EncodedRequest => {
     const slice = events.slice(from, to);
-    const pieces = slice.map((e) => format.encodeEvent(e) ?? 'null');
+    const pieces = slice.map((e) => piece(format.encodeEvent(e) ?? 'null', format.frame !== undefined));
     return {
       entries: request.entries.slice(from, to),
       events: slice,
-      pieces,
-      bytes: pieces.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0),
+      pieces: pieces.flatMap((p) => (p.text === undefined ? [] : [p.text])),
+      chunks: pieces.flatMap((p) => (p.buffer === undefined ? [] : [p.buffer])),
+      bytes: pieces.reduce((n, p, i) => n + p.bytes + (i > 0 ? 1 : 0), 0),
     };
   };
   return [half(0, mid), half(mid, request.entries.length)];
