@@ -20,16 +20,26 @@ const SEPARATORS = new Set(['-', '@', ':', '/', '_']);
 // Cached candidate lists per (provider, model): ingest prices the same few models over and over.
 const CACHE_LIMIT = 2_000;
 const builtinCache = new Map<string, BuiltinMatch>();
+const normalizedModels = new Map<string, string>();
 
 function matchesBase(name: string, base: string): boolean {
   if (!name.startsWith(base)) return false;
   return name.length === base.length || SEPARATORS.has(name.charAt(base.length));
 }
 
+// Effective dates parsed once: `inEffect` runs for every priced span at ingest.
+const dayMsCache = new Map<string, number>();
+
 function dayMs(date: string | undefined): number {
   if (date === undefined) return Number.NEGATIVE_INFINITY;
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  let ms = dayMsCache.get(date);
+  if (ms === undefined) {
+    ms = Date.parse(`${date}T00:00:00Z`);
+    if (Number.isNaN(ms)) ms = Number.NEGATIVE_INFINITY;
+    if (dayMsCache.size >= CACHE_LIMIT) dayMsCache.clear();
+    dayMsCache.set(date, ms);
+  }
+  return ms;
 }
 
 /**
@@ -138,7 +148,12 @@ function overrideCandidates(
  */
 export function findPrice(query: PriceQuery): MatchedPrice | null {
   if (typeof query.model !== 'string') return null;
-  const model = normalizeModel(query.model);
+  let model = normalizedModels.get(query.model);
+  if (model === undefined) {
+    model = normalizeModel(query.model);
+    if (normalizedModels.size >= CACHE_LIMIT) normalizedModels.clear();
+    normalizedModels.set(query.model, model);
+  }
   if (model === '') return null;
   const provider = query.provider ? normalizeProvider(query.provider) : undefined;
   const at = query.at ?? Date.now();

@@ -83,9 +83,15 @@ export function contributionOf(s: SpanState, dims: SpanDims, traceId: string): C
 /** Whether two contributions are identical (then nothing needs to change). */
 export function sameContribution(a: Contribution | null, b: Contribution | null): boolean {
   if (a === null || b === null) return a === b;
-  for (const k of Object.keys(a) as Array<keyof Contribution>) if (a[k] !== b[k]) return false;
+  for (const k of CONTRIBUTION_KEYS) if (a[k] !== b[k]) return false;
   return true;
 }
+
+const CONTRIBUTION_KEYS: ReadonlyArray<keyof Contribution> = [
+  'kind', 'name', 'provider', 'model', 'environment', 'release', 'userId', 'time', 'error', 'latency', 'ttft',
+  'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'cost',
+  'errorType', 'errorMessage', 'endTime', 'traceId',
+];
 
 export interface SeriesDelta {
   projectId: string;

@@ -219,6 +219,23 @@ const ZERO_TOTALS: TraceTotals = {
 };
 
 
+/** Adds what `s` adds to its trace's totals into `t` (spanTotals without the object). */
+function addSpanTotals(t: TraceTotals, s: SpanState): void {
+  const u = usageOf(s);
+  t.spanCount += 1;
+  if (s.status === 'error') t.errorCount += 1;
+  else if (s.status === 'running') t.runningCount += 1;
+  else if (s.status === 'abandoned') t.abandonedCount += 1;
+  if (u) {
+    const input = u.input ?? 0;
+    const output = u.output ?? 0;
+    t.inputTokens += input;
+    t.outputTokens += output;
+    t.totalTokens += u.total ?? input + output;
+  }
+  t.cost += s.cost ?? 0;
+}
+
 /** Adds `sign` × `d` into `into`. */
 export function addTotals(into: TraceTotals, d: TraceTotals, sign: 1 | -1): void {
   into.spanCount += sign * d.spanCount;
@@ -237,7 +254,7 @@ export function addTotals(into: TraceTotals, d: TraceTotals, sign: 1 | -1): void
  */
 export function applySpanToTrace(t: TraceState, before: TraceTotals | null, s: SpanState, beforeKind?: string, beforeModel?: string | null): void {
   if (before) addTotals(t, before, -1);
-  addTotals(t, spanTotals(s), 1);
+  addSpanTotals(t, s);
   t.kinds |= kindBit(s.kind);
   if (s.startTime !== null && (t.minStart === null || s.startTime < t.minStart)) t.minStart = s.startTime;
   if (s.endTime !== null && (t.maxEnd === null || s.endTime > t.maxEnd)) t.maxEnd = s.endTime;
