@@ -199,10 +199,10 @@ describe('GET /api/v1/traces/:traceId', () => {
     expect(root.subtree.spanCount).toBe(sent.length);
     expect(root.subtree.totalTokens).toBe(sent.reduce((s, e) => s + (e.usage?.total ?? 0), 0));
     expect(root.subtree.cost).toBeCloseTo(sent.reduce((s, e) => s + (e.cost ?? 0), 0), 12);
-    // Critical path: root, then the child that ended last.
-    const lastChild = sent.filter((e) => e.parentId !== undefined).sort((a, b) => b.endTime! - a.endTime!)[0]!;
-    expect(detail.criticalPath).toEqual([root.spanId, lastChild.spanId]);
-    expect(detail.observations.filter((o) => o.critical).map((o) => o.spanId).sort()).toEqual([root.spanId, lastChild.spanId].sort());
+    // Critical path: the fixture's children run one after the other, so the root and every child.
+    const steps = sent.filter((e) => e.parentId !== undefined).sort((a, b) => a.startTime! - b.startTime!);
+    expect(detail.criticalPath).toEqual([root.spanId, ...steps.map((e) => e.spanId)]);
+    expect(detail.observations.filter((o) => o.critical).map((o) => o.spanId).sort()).toEqual([root.spanId, ...steps.map((e) => e.spanId)].sort());
     for (const o of detail.observations) expect(o).not.toHaveProperty('input');
     expect(detail.trace.input).toEqual({ prompt: 'Prompt number 42 for user-0' });
     expect(detail.trace.metadata).toEqual({ index: 42 });
