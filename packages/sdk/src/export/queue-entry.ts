@@ -55,15 +55,11 @@ export function skeletonBytes(entry: QueueEntry): number {
 export function mergedEvent(entry: QueueEntry): IngestEvent {
   const first = entry.event;
   if (first.type !== 'span' || (!entry.updates && !entry.end)) return first;
-  // The usual end carries every field its start had: it is the merged event already.
   if (entry.end && !entry.updates) {
-    if (covers(entry.end, first)) return entry.end;
-    // The usual start + end: the end's fields, and what only the start said (its input, the trace
-    // attributes). A spread of the end keeps the event's one hidden class.
-    const merged: SpanEvent = { ...entry.end };
-    fillUndefined(merged, first);
-    merged.phase = 'full';
-    return merged;
+    // An end that covers its start already replaced it in the queue (SpanQueue.push). The usual
+    // start + end: the end's fields, and what only the start said (its input, the trace
+    // attributes). One literal of fixed shape: cheaper than a spread and a keyed fill.
+    return mergeStartEnd(first, entry.end);
   }
   const merged: SpanEvent = { ...first };
   for (const update of entry.updates ?? []) assignDefined(merged, update);
@@ -127,12 +123,34 @@ function assignDefined(target: SpanEvent, source: SpanEvent): void {
   }
 }
 
-/** Sets on `target` every field of `source` that `target` leaves undefined. */
-export function fillUndefined(target: SpanEvent, source: SpanEvent): void {
-  const t = target as unknown as Record<string, unknown>;
-  const s = source as unknown as Record<string, unknown>;
-  for (const key in s) {
-    const value = s[key];
-    if (value !== undefined && t[key] === undefined) t[key] = value;
-  }
+/** A span's start and end as one `full` event: the end's fields, and the start's where the end has none. */
+export function mergeStartEnd(s: SpanEvent, e: SpanEvent): SpanEvent {
+  return {
+    type: 'span',
+    phase: 'full',
+    traceId: e.traceId,
+    spanId: e.spanId,
+    parentId: e.parentId !== undefined ? e.parentId : s.parentId,
+    time: e.time,
+    name: e.name !== undefined ? e.name : s.name,
+    kind: e.kind !== undefined ? e.kind : s.kind,
+    startTime: e.startTime !== undefined ? e.startTime : s.startTime,
+    endTime: e.endTime !== undefined ? e.endTime : s.endTime,
+    status: e.status !== undefined ? e.status : s.status,
+    level: e.level !== undefined ? e.level : s.level,
+    statusMessage: e.statusMessage !== undefined ? e.statusMessage : s.statusMessage,
+    error: e.error !== undefined ? e.error : s.error,
+    input: e.input !== undefined ? e.input : s.input,
+    output: e.output !== undefined ? e.output : s.output,
+    metadata: e.metadata !== undefined ? e.metadata : s.metadata,
+    provider: e.provider !== undefined ? e.provider : s.provider,
+    model: e.model !== undefined ? e.model : s.model,
+    modelParameters: e.modelParameters !== undefined ? e.modelParameters : s.modelParameters,
+    usage: e.usage !== undefined ? e.usage : s.usage,
+    cost: e.cost !== undefined ? e.cost : s.cost,
+    completionStartTime: e.completionStartTime !== undefined ? e.completionStartTime : s.completionStartTime,
+    stream: e.stream !== undefined ? e.stream : s.stream,
+    trace: e.trace !== undefined ? e.trace : s.trace,
+    service: e.service !== undefined ? e.service : s.service,
+  };
 }

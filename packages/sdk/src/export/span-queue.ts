@@ -73,7 +73,9 @@ export class SpanQueue {
         start.span = true;
         this.spans++;
         c.merged++;
-        if (!start.updates && !start.shed && covers(event, start.event as SpanEvent)) {
+        const first = start.event as SpanEvent;
+        // Ends from the tracer leave out an input their start carried: not covering, known at once.
+        if (!start.updates && !start.shed && (event.input !== undefined || first.input === undefined) && covers(event, first)) {
           // The end says everything its start said (the usual case): keep only the end.
           start.event = event;
           this.resize(start, bytes);
