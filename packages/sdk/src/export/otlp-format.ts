@@ -4,8 +4,6 @@ import type { Rejections, WireFormat } from './wire-format.js';
 /** OTLP span kinds. */
 const SPAN_KIND_INTERNAL = 1;
 const SPAN_KIND_CLIENT = 3;
-/** Starts of running spans whose input waits for their end (oldest forgotten first). */
-const MAX_PENDING_STARTS = 10_000;
 /** OTLP status codes. */
 const STATUS_OK = 1;
 const STATUS_ERROR = 2;
@@ -27,31 +25,12 @@ interface KeyValue {
  * start events, so only ended spans are encoded; everything else is left out.
  */
 export function otlpFormat(scopeVersion: string): WireFormat {
-  // A span's end carries only what its start did not (input and trace attributes travel on the
-  // start). When the start leaves the queue alone, its payloads wait here for the end, bounded.
-  const starts = new Map<string, SpanEvent>();
   return {
     path: OTLP_TRACES_PATH,
     contentType: 'application/json',
     overheadBytes: 512,
     encodeEvent: (event) => {
-      if (event.type !== 'span') return undefined;
-      if (event.phase === 'start') {
-        if (event.input !== undefined || event.trace !== undefined) {
-          if (starts.size >= MAX_PENDING_STARTS) starts.delete(starts.keys().next().value!);
-          starts.set(event.spanId, event);
-        }
-        return undefined;
-      }
-      if (event.phase !== 'end' && event.phase !== 'full') return undefined;
-      const start = starts.get(event.spanId);
-      if (start !== undefined) {
-        starts.delete(event.spanId);
-        const merged: SpanEvent = { ...event };
-        if (merged.input === undefined) merged.input = start.input;
-        if (merged.trace === undefined) merged.trace = start.trace;
-        return JSON.stringify(toOtlpSpan(merged));
-      }
+      if (event.type !== 'span' || (event.phase !== 'end' && event.phase !== 'full')) return undefined;
       return JSON.stringify(toOtlpSpan(event));
     },
     wrap(pieces, events) {
