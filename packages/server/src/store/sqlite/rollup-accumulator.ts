@@ -83,15 +83,23 @@ export function contributionOf(s: SpanState, dims: SpanDims, traceId: string): C
 /** Whether two contributions are identical (then nothing needs to change). */
 export function sameContribution(a: Contribution | null, b: Contribution | null): boolean {
   if (a === null || b === null) return a === b;
-  for (const k of CONTRIBUTION_KEYS) if (a[k] !== b[k]) return false;
-  return true;
+  // Every field of Contribution, spelled out (a keyed loop is a megamorphic load per field).
+  return a.kind === b.kind && a.name === b.name && a.provider === b.provider && a.model === b.model &&
+    a.environment === b.environment && a.release === b.release && a.userId === b.userId && a.time === b.time &&
+    a.error === b.error && a.latency === b.latency && a.ttft === b.ttft && a.inputTokens === b.inputTokens &&
+    a.outputTokens === b.outputTokens && a.cacheReadTokens === b.cacheReadTokens &&
+    a.cacheWriteTokens === b.cacheWriteTokens && a.reasoningTokens === b.reasoningTokens &&
+    a.totalTokens === b.totalTokens && a.cost === b.cost && a.errorType === b.errorType &&
+    a.errorMessage === b.errorMessage && a.endTime === b.endTime && a.traceId === b.traceId;
 }
 
-const CONTRIBUTION_KEYS: ReadonlyArray<keyof Contribution> = [
-  'kind', 'name', 'provider', 'model', 'environment', 'release', 'userId', 'time', 'error', 'latency', 'ttft',
-  'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'cost',
-  'errorType', 'errorMessage', 'endTime', 'traceId',
-];
+/** Compile-time check that sameContribution compares every field: add a new one there too. */
+type _AllCompared = Exclude<keyof Contribution, 'kind' | 'name' | 'provider' | 'model' | 'environment' | 'release' |
+  'userId' | 'time' | 'error' | 'latency' | 'ttft' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' |
+  'cacheWriteTokens' | 'reasoningTokens' | 'totalTokens' | 'cost' | 'errorType' | 'errorMessage' | 'endTime' |
+  'traceId'> extends never ? true : never;
+const _allCompared: _AllCompared = true;
+void _allCompared;
 
 export interface SeriesDelta {
   projectId: string;
@@ -200,7 +208,7 @@ export class RollupAccumulator {
         if (d.resolution !== FINEST) continue;
         const bucket = Math.floor(d.bucket / resolution) * resolution;
         const into = this.seriesDelta(`${d.projectId}\u0001${resolution}\u0001${bucket}\u0001${d.seriesKey}`, d.projectId, resolution, bucket, d.seriesKey, d.dims);
-        for (const k of SERIES_SUMS) into[k] += d[k];
+        addSeriesSums(into, d);
         mergeInto(into.latency, d.latency);
         mergeInto(into.ttft, d.ttft);
       }
@@ -208,7 +216,13 @@ export class RollupAccumulator {
         if (d.resolution !== FINEST) continue;
         const bucket = Math.floor(d.bucket / resolution) * resolution;
         const into = this.userDelta(`${d.projectId}\u0001${resolution}\u0001${bucket}\u0001${d.userId}`, d.projectId, resolution, bucket, d.userId);
-        for (const k of USER_SUMS) into[k] += d[k];
+        into.count += d.count;
+        into.errorCount += d.errorCount;
+        into.latencySum += d.latencySum;
+        into.inputTokens += d.inputTokens;
+        into.outputTokens += d.outputTokens;
+        into.totalTokens += d.totalTokens;
+        into.cost += d.cost;
       }
       for (const d of [...this.errors.values()]) {
         if (d.resolution !== FINEST) continue;
@@ -263,5 +277,19 @@ function noteError(e: ErrorDelta, at: number, message: string | null, traceId: s
 }
 
 const FINEST = ROLLUP_RESOLUTIONS[0];
-const SERIES_SUMS = ['count', 'errorCount', 'latencyCount', 'latencySum', 'ttftCount', 'ttftSum', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'totalTokens', 'cost'] as const;
-const USER_SUMS = ['count', 'errorCount', 'latencySum', 'inputTokens', 'outputTokens', 'totalTokens', 'cost'] as const;
+
+function addSeriesSums(into: SeriesDelta, d: SeriesDelta): void {
+  into.count += d.count;
+  into.errorCount += d.errorCount;
+  into.latencyCount += d.latencyCount;
+  into.latencySum += d.latencySum;
+  into.ttftCount += d.ttftCount;
+  into.ttftSum += d.ttftSum;
+  into.inputTokens += d.inputTokens;
+  into.outputTokens += d.outputTokens;
+  into.cacheReadTokens += d.cacheReadTokens;
+  into.cacheWriteTokens += d.cacheWriteTokens;
+  into.reasoningTokens += d.reasoningTokens;
+  into.totalTokens += d.totalTokens;
+  into.cost += d.cost;
+}

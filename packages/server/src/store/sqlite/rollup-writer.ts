@@ -238,9 +238,14 @@ export function encodeHistogramFast(h: Histogram): Buffer | null {
 
 function writeVarint(out: Uint8Array, at: number, n: number): number {
   let v = Math.floor(n);
-  if (v < 128) {
-    out[at] = v;
-    return at + 1;
+  if (v < 0x80000000) {
+    // Bit operations are exact below 2^31 (and avoid a floating-point modulo per byte).
+    while (v >= 128) {
+      out[at++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    out[at++] = v;
+    return at;
   }
   while (v >= 128) {
     out[at++] = (v % 128) + 128;
