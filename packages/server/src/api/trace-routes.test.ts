@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SpanEvent, TraceDetail } from '@wisp/protocol';
+import type { ObservationDetail, SpanEvent, TraceDetail } from '@wisp/protocol';
 import { post, startTestServer, testId, type TestServer } from '../testing/test-server.js';
 
 const servers: TestServer[] = [];
@@ -54,7 +54,7 @@ describe('GET /api/v1/traces/:traceId', () => {
     // The NDJSON export: the same trace-level fallback, and every observation's payloads.
     const res = await fetch(`${s.url}/api/v1/export/traces.ndjson`);
     expect(res.status).toBe(200);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as TraceDetail & { observations: Array<{ input: unknown; output: unknown }> });
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Omit<TraceDetail, 'observations'> & { observations: ObservationDetail[] });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.trace.input).toEqual({ question: 'where is my order?' });
     expect(lines[0]!.trace.output).toEqual({ answer: 'it shipped' });
@@ -83,6 +83,38 @@ describe('GET /api/v1/traces/:traceId', () => {
     expect(orphanDetail.trace.input).toBeNull();
     expect(orphanDetail.trace.output).toBeNull();
     expect(orphanDetail.observations).toHaveLength(1);
+  });
+
+  it("agrees with each observation's own detail, to the last digit of every number", async () => {
+    const s = await startTestServer();
+    servers.push(s);
+    const traceId = testId(16);
+    const rootId = testId(8);
+    const t0 = 1795312602116.741;
+    const tricky = [0.1 + 0.2, 5e-7, 1.2345678901234568e-5, 123.456789012345, 1e21, 3];
+    const events: SpanEvent[] = [
+      { type: 'span', phase: 'full', traceId, spanId: rootId, time: t0 + 100, name: 'root', kind: 'agent', startTime: t0, endTime: t0 + 99.999, status: 'ok', metadata: { a: [1, 'x'], b: { c: null } } },
+    ];
+    tricky.forEach((cost, i) => {
+      events.push({
+        type: 'span', phase: 'full', traceId, spanId: testId(8), parentId: rootId, time: t0 + i * 10 + 9, name: `gen ${i} "quoted" \u0001`, kind: 'generation', startTime: t0 + i * 10 + 0.001,
+        endTime: t0 + i * 10 + 9.123, status: i === 2 ? 'error' : 'ok', ...(i === 2 ? { error: { type: 'RateLimitError', message: 'slow down' }, level: 'error' as const, statusMessage: 'ratelimited' } : {}),
+        provider: 'openai', model: 'gpt-4o', modelParameters: { temperature: 0.7, stop: ['\n'] }, usage: { input: 10 + i, output: i, cacheRead: 1, reasoning: 2 }, cost,
+        completionStartTime: t0 + i * 10 + 1.0004, stream: { chunks: 3 }, metadata: { i, 'ключ': 'значение 😀' }, input: { q: i }, output: `a${i}`,
+      });
+    });
+    events.push({ type: 'span', phase: 'start', traceId, spanId: testId(8), parentId: rootId, time: t0 + 70, name: 'running', kind: 'tool', startTime: t0 + 70 });
+    await ingest(s, events);
+    const detail = (await getJson(`${s.url}/api/v1/traces/${traceId}`)).body as TraceDetail;
+    expect(detail.observations).toHaveLength(events.length);
+    for (const o of detail.observations) {
+      const one = (await getJson(`${s.url}/api/v1/traces/${traceId}/observations/${o.spanId}`)).body as ObservationDetail;
+      const { input: _input, output: _output, ...summary } = one;
+      expect(summary).toStrictEqual(o);
+    }
+    const costs = detail.observations.filter((o) => o.kind === 'generation').map((o) => o.cost);
+    expect(costs).toEqual(tricky);
+    expect(detail.observations[0]!.subtree.cost).toBeCloseTo(tricky.reduce((a, b) => a + b, 0), 6);
   });
 
   it('answers 404 for an unknown trace and 400 for a bad id', async () => {

@@ -3,6 +3,11 @@
  * input and output) and `getTraceWithPayloads` (for export). A trace's observations are one range
  * scan of observations_by_trace; payloads live in observation_payloads and are read only on
  * demand, so a 10,000-span trace with large inputs answers fast.
+ *
+ * `getTrace` of 10,000 spans is mostly the cost of turning SQLite values into JavaScript values
+ * (about 0.1 µs each, NULLs included), so it reads few columns (DETAIL_COLUMNS): the columns that
+ * are NULL for most spans (usage, cost, model, error...) come packed as one JSON array, NULL when
+ * all are; kind, status and level as one text. The tree is computed in typed arrays.
  */
 import type { Database } from 'better-sqlite3';
 import type {
@@ -18,13 +23,76 @@ import type {
   Usage,
 } from '@wisp/protocol';
 import { Deadline, type ReadOptions } from './deadline.js';
-import { buildTraceTree, type TreeNode } from './trace-tree.js';
+import { buildTraceTree, computeTree, totalsAt, treeColumns, type TreeArrays, type TreeNode } from './trace-tree.js';
 import { TRACE_SUMMARY_COLUMNS, parseJson, parseJsonObject, toTraceSummary, type TraceRow } from './trace-row.js';
 
 const OBSERVATION_COLUMNS = `o.id, o.span_id, o.parent_id, o.name, o.kind, o.start_time, o.end_time, o.duration_ms, o.status,
   o.level, o.status_message, o.error, o.service, o.provider, o.model, o.model_parameters, o.usage_input, o.usage_output,
   o.usage_cache_read, o.usage_cache_write, o.usage_reasoning, o.usage_total, o.cost, o.completion_start_time, o.ttft_ms,
   o.stream, o.metadata, o.input_bytes, o.output_bytes`;
+
+/** The columns of a span that are NULL for most spans, packed by DETAIL_COLUMNS (in this order). */
+const RARE = [
+  'status_message',
+  'error',
+  'provider',
+  'model',
+  'model_parameters',
+  'usage_input',
+  'usage_output',
+  'usage_cache_read',
+  'usage_cache_write',
+  'usage_reasoning',
+  'usage_total',
+  'cost',
+  'completion_start_time',
+  'ttft_ms',
+  'stream',
+  'metadata',
+] as const;
+const enum R {
+  statusMessage,
+  error,
+  provider,
+  model,
+  modelParameters,
+  usageInput,
+  usageOutput,
+  usageCacheRead,
+  usageCacheWrite,
+  usageReasoning,
+  usageTotal,
+  cost,
+  completionStartTime,
+  ttftMs,
+  stream,
+  metadata,
+}
+type Rare = [string | null, string | null, string | null, string | null, string | null, ...Array<number | null>] & Array<string | number | null>;
+
+/**
+ * What `getTrace` reads of each span (`?` is the trace's start, for spans without start or end): REAL values in the packed array keep their exact value (SQLite writes them with
+ * enough digits to read back the same double).
+ */
+const DETAIL_COLUMNS = `o.span_id, o.parent_id, o.name, o.kind || ' ' || o.status || ' ' || o.level, o.service,
+  coalesce(o.start_time, o.end_time, ?) AS start, o.end_time, o.duration_ms, o.input_bytes, o.output_bytes,
+  CASE WHEN coalesce(${RARE.map((c) => `o.${c}`).join(', ')}) IS NOT NULL THEN json_array(${RARE.map((c) => `o.${c}`).join(', ')}) END`;
+const enum D {
+  spanId,
+  parentId,
+  name,
+  enums,
+  service,
+  start,
+  endTime,
+  durationMs,
+  inputBytes,
+  outputBytes,
+  rare,
+  /** With payloads: `p.input, p.output` follow. */
+  input,
+  output,
+}
 
 /**
  * Observation rows are read in raw (array) mode, indexed by these positions: for a 10,000-span
@@ -169,27 +237,132 @@ function tracePayloads(db: Database, t: TraceRowWithMeta): { input: unknown; out
   return { input: parseJson(input), output: parseJson(output) };
 }
 
-function assemble(db: Database, t: TraceRowWithMeta, rows: ObservationRow[], withPayloads: boolean): TraceDetail {
-  const fallback = t.start_time;
-  rows.sort((a, b) => startOf(a, fallback) - startOf(b, fallback) || ((a[O.spanId] as string) < (b[O.spanId] as string) ? -1 : 1));
-  const tree = buildTraceTree(rows.map((r) => treeNode(r, fallback)));
-  const observations = rows.map((r, i) => {
-    const o = toObservation(r, t.trace_id, fallback, tree.subtree[i]!, tree.critical[i]!);
-    return withPayloads ? ({ ...o, input: parseJson(str(r, O.input)), output: parseJson(str(r, O.output)) } satisfies ObservationDetail) : o;
-  });
+/** kind/status/level as read (`kind status level`), split once per distinct combination. */
+const enumCache = new Map<string, [ObservationKind, ObservationStatus, Level]>();
+function enumsOf(text: string): [ObservationKind, ObservationStatus, Level] {
+  let e = enumCache.get(text);
+  if (e === undefined) {
+    const [kind = '', status = '', level = ''] = text.split(' ');
+    e = [kind as ObservationKind, status as ObservationStatus, level as Level];
+    if (enumCache.size < 1_000) enumCache.set(text, e);
+  }
+  return e;
+}
+
+const NO_RARE: Rare = new Array(RARE.length).fill(null) as Rare;
+
+function rareOf(r: ObservationRow): Rare {
+  const text = r[D.rare] as string | null;
+  return text === null ? NO_RARE : (JSON.parse(text) as Rare);
+}
+
+function usageOfRare(x: Rare): Usage | null {
+  const input = x[R.usageInput] as number | null;
+  const output = x[R.usageOutput] as number | null;
+  const cacheRead = x[R.usageCacheRead] as number | null;
+  const cacheWrite = x[R.usageCacheWrite] as number | null;
+  const reasoning = x[R.usageReasoning] as number | null;
+  const total = x[R.usageTotal] as number | null;
+  if (input === null && output === null && cacheRead === null && cacheWrite === null && reasoning === null && total === null) return null;
+  const u: Usage = {};
+  if (input !== null) u.input = input;
+  if (output !== null) u.output = output;
+  if (cacheRead !== null) u.cacheRead = cacheRead;
+  if (cacheWrite !== null) u.cacheWrite = cacheWrite;
+  if (reasoning !== null) u.reasoning = reasoning;
+  if (total !== null) u.total = total;
+  return u;
+}
+
+/** The trace's detail from its DETAIL_COLUMNS rows (in start order, then span id). */
+function assembleDetail(db: Database, t: TraceRowWithMeta, rows: ObservationRow[], withPayloads: boolean, deadline: Deadline): TraceDetail {
+  const n = rows.length;
+  const rare: Rare[] = new Array<Rare>(n);
+  const c = treeColumns(n);
+  const spanIds = c.spanIds as string[];
+  const parentIds = c.parentIds as (string | null)[];
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const x = rareOf(r);
+    rare[i] = x;
+    spanIds[i] = r[D.spanId] as string;
+    parentIds[i] = r[D.parentId] as string | null;
+    c.start[i] = r[D.start] as number;
+    c.end[i] = (r[D.endTime] as number | null) ?? NaN;
+    const input = (x[R.usageInput] as number | null) ?? 0;
+    const output = (x[R.usageOutput] as number | null) ?? 0;
+    c.inputTokens[i] = input;
+    c.outputTokens[i] = output;
+    c.totalTokens[i] = (x[R.usageTotal] as number | null) ?? input + output;
+    c.cost[i] = (x[R.cost] as number | null) ?? 0;
+  }
+  const enums = rows.map((r) => enumsOf(r[D.enums] as string));
+  for (let i = 0; i < n; i++) c.isError[i] = enums[i]![1] === 'error' ? 1 : 0;
+  const tree: TreeArrays = computeTree(c);
+  deadline.check();
+  const traceId = t.trace_id;
+  const observations: ObservationSummary[] = new Array<ObservationSummary>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const x = rare[i]!;
+    const [kind, status, level] = enums[i]!;
+    const o: ObservationSummary = {
+      spanId: spanIds[i]!,
+      traceId,
+      parentId: parentIds[i]!,
+      name: (r[D.name] as string | null) ?? '',
+      kind,
+      startTime: c.start[i]!,
+      endTime: r[D.endTime] as number | null,
+      durationMs: r[D.durationMs] as number | null,
+      status,
+      level,
+      statusMessage: x[R.statusMessage] as string | null,
+      error: parseJsonObject(x[R.error] as string | null) as ErrorInfo | null,
+      service: r[D.service] as string | null,
+      provider: x[R.provider] as string | null,
+      model: x[R.model] as string | null,
+      modelParameters: parseJsonObject(x[R.modelParameters] as string | null),
+      usage: usageOfRare(x),
+      cost: x[R.cost] as number | null,
+      completionStartTime: x[R.completionStartTime] as number | null,
+      ttftMs: x[R.ttftMs] as number | null,
+      stream: parseJsonObject(x[R.stream] as string | null) as StreamStats | null,
+      metadata: parseJsonObject(x[R.metadata] as string | null),
+      inputBytes: r[D.inputBytes] as number,
+      outputBytes: r[D.outputBytes] as number,
+      subtree: totalsAt(tree, i),
+      critical: tree.critical[i] === 1,
+    };
+    if (withPayloads) {
+      const full: ObservationDetail = { ...o, input: parseJson(r[D.input] as string | null), output: parseJson(r[D.output] as string | null) };
+      observations[i] = full;
+    } else {
+      observations[i] = o;
+    }
+  }
   return {
     trace: { ...toTraceSummary(t), metadata: parseJsonObject(t.metadata), ...tracePayloads(db, t) },
     observations,
-    criticalPath: tree.criticalPath,
+    criticalPath: tree.criticalPath.map((i) => spanIds[i]!),
   };
+}
+
+function detailRows(db: Database, t: TraceRowWithMeta, withPayloads: boolean, deadline: Deadline): ObservationRow[] {
+  const sql = withPayloads
+    ? `SELECT ${DETAIL_COLUMNS}, p.input, p.output FROM observations o LEFT JOIN observation_payloads p ON p.observation_id = o.id WHERE o.trace_ref = ? `
+    : `SELECT ${DETAIL_COLUMNS} FROM observations o WHERE o.trace_ref = ?`;
+  const rows = observationRows(db, sql, [t.start_time, t.id], deadline);
+  // Start order, then span id (sorting here costs less than ORDER BY in SQLite, which copies rows).
+  rows.sort((a, b) => (a[D.start] as number) - (b[D.start] as number) || ((a[D.spanId] as string) < (b[D.spanId] as string) ? -1 : 1));
+  return rows;
 }
 
 export function getTrace(db: Database, projectId: string, traceId: string, options: ReadOptions = {}): TraceDetail | null {
   const deadline = new Deadline(options);
   const t = findTrace(db, projectId, traceId);
   if (!t) return null;
-  const rows = observationRows(db, `SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.trace_ref = ?`, [t.id], deadline);
-  return assemble(db, t, rows, false);
+  return assembleDetail(db, t, detailRows(db, t, false, deadline), false, deadline);
 }
 
 /** The trace with every observation's input and output, for export. */
@@ -197,13 +370,7 @@ export function getTraceWithPayloads(db: Database, projectId: string, traceId: s
   const deadline = new Deadline(options);
   const t = findTrace(db, projectId, traceId);
   if (!t) return null;
-  const rows = observationRows(
-    db,
-    `SELECT ${OBSERVATION_COLUMNS}, p.input, p.output FROM observations o LEFT JOIN observation_payloads p ON p.observation_id = o.id WHERE o.trace_ref = ?`,
-    [t.id],
-    deadline,
-  );
-  return assemble(db, t, rows, true);
+  return assembleDetail(db, t, detailRows(db, t, true, deadline), true, deadline);
 }
 
 /** One observation with its payloads; its subtree totals need the trace's skeleton. */

@@ -241,7 +241,12 @@ export function computeTree(c: TreeColumns): TreeArrays {
   }
   const criticalPath: number[] = [];
   for (let i = 0; i < n; i++) if (critical[i]) criticalPath.push(i);
-  criticalPath.sort((a, b) => cs[a]! - cs[b]! || depth[a]! - depth[b]! || (spanIds[a]! < spanIds[b]! ? -1 : spanIds[a]! > spanIds[b]! ? 1 : a - b));
+  const before = (a: number, b: number): number =>
+    cs[a]! - cs[b]! || depth[a]! - depth[b]! || (spanIds[a]! < spanIds[b]! ? -1 : spanIds[a]! > spanIds[b]! ? 1 : a - b);
+  // Spans given in start order (trace detail) are mostly in path order already: check, then sort.
+  let inOrder = true;
+  for (let k = 1; k < criticalPath.length && inOrder; k++) inOrder = before(criticalPath[k - 1]!, criticalPath[k]!) < 0;
+  if (!inOrder) criticalPath.sort(before);
   return { spanCount, errorCount, inputTokens, outputTokens, totalTokens, cost, critical, criticalPath };
 }
 
