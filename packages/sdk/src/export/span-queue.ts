@@ -4,6 +4,7 @@ import {
   covers,
   EVENT_OVERHEAD_BYTES,
   hasPayload,
+  mergeStartEnd,
   shedPayloads,
   SKELETON_EVENT_BYTES,
   skeletonBytes,
@@ -18,6 +19,11 @@ export interface SpanQueueLimits {
   maxEvents: number;
 }
 
+/**
+ * Estimated bytes a start and its end merged into one event need less than the two apart: one
+ * event's in-memory overhead, and the tracer's fixed per-event estimate (ids, times, field names).
+ */
+const MERGE_SAVING_BYTES = EVENT_OVERHEAD_BYTES + 200;
 /** Compact the backing array once this many taken slots sit before the head. */
 const COMPACT_AFTER = 4096;
 
@@ -74,11 +80,19 @@ export class SpanQueue {
         this.spans++;
         c.merged++;
         const first = start.event as SpanEvent;
-        // Ends from the tracer leave out an input their start carried: not covering, known at once.
-        if (!start.updates && !start.shed && (event.input !== undefined || first.input === undefined) && covers(event, first)) {
-          // The end says everything its start said (the usual case): keep only the end.
-          start.event = event;
-          this.resize(start, bytes);
+        if (!start.updates && !start.shed) {
+          // Ends from the tracer leave out an input their start carried: not covering, known at once.
+          if ((event.input !== undefined || first.input === undefined) && covers(event, first)) {
+            // The end says everything its start said: keep only the end.
+            start.event = event;
+            this.resize(start, bytes);
+            return;
+          }
+          // The usual start + end: one `full` event now, so that the slot holds one event object,
+          // not two (a 100,000-span burst must fit in the byte cap), and the pair's fixed costs
+          // (ids, times, names, the slot's overhead) are counted once.
+          start.event = mergeStartEnd(first, event);
+          this.resize(start, Math.max(start.bytes, bytes, start.bytes + bytes - MERGE_SAVING_BYTES));
           return;
         }
         start.end = start.shed ? withoutPayloads(event, 'queue_pressure') : event;
