@@ -13,7 +13,7 @@ import { computeCost, type CostQuery, type PriceOverride } from '../../pricing/i
 import type { ProjectWrite } from '../store.js';
 import { OBSERVATION_COLUMNS, dimsFromRow, observationValues, stateFromRow, type ObservationRow } from './observation-row.js';
 import { TRACE_COLUMNS, type SpanWriteStatements, type TraceRow } from './write-statements.js';
-import { RollupAccumulator, contributionOf, sameContribution, type SpanDims } from './rollup-accumulator.js';
+import { RollupAccumulator, contributionOf, sameContribution, type Contribution, type SpanDims } from './rollup-accumulator.js';
 import { RollupWriter } from './rollup-writer.js';
 import { applySpanEvent, hasClientCost, newSpanState, usageOf, type SpanState } from './span-merge.js';
 import {
@@ -161,9 +161,16 @@ export class SpanWriter {
     }
   }
 
-  private writeTrace(projectId: string, traceId: string, spans: Map<string, SpanEvent[]>, acc: RollupAccumulator): TraceState {
+  /**
+   * `stored`: the trace is known to be stored (read it). Otherwise a trace not in the cache is
+   * taken as new, which it usually is: its row is inserted without a read first, and only when the
+   * insert finds the row there is the trace read and merged again.
+   */
+  private writeTrace(projectId: string, traceId: string, spans: Map<string, SpanEvent[]>, acc: RollupAccumulator, stored = false): TraceState {
     const traceKey = projectId + '\u0000' + traceId;
-    const row = this.traceRows.get(traceKey) ?? this.st.selectTrace.get(projectId, traceId);
+    const row = this.traceRows.get(traceKey) ?? (stored ? this.st.selectTrace.get(projectId, traceId) : undefined);
+    // Rollup changes of a trace taken as new wait until its insert succeeded.
+    const pending: Array<{ c: Contribution; sign: 1 | -1 }> | null = row ? null : [];
     let firstTime = Infinity;
     for (const events of spans.values()) for (const e of events) firstTime = Math.min(firstTime, e.startTime ?? e.time);
     const t = row ? traceFromRow(row) : newTraceState(projectId, traceId, firstTime);
@@ -197,8 +204,13 @@ export class SpanWriter {
       }
       const afterContribution = contributionOf(s, dims, traceId);
       if (!sameContribution(beforeContribution, afterContribution)) {
-        if (beforeContribution) acc.add(projectId, beforeContribution, -1);
-        if (afterContribution) acc.add(projectId, afterContribution, 1);
+        if (pending) {
+          // A new span has no previous contribution.
+          if (afterContribution) pending.push({ c: afterContribution, sign: 1 });
+        } else {
+          if (beforeContribution) acc.add(projectId, beforeContribution, -1);
+          if (afterContribution) acc.add(projectId, afterContribution, 1);
+        }
       }
       merged.push({ s, existing });
     }
@@ -217,7 +229,11 @@ export class SpanWriter {
       this.st.updateTrace.run(row.id, row as unknown as Record<string, unknown>, values);
     } else {
       values = traceValues(t, this.now());
-      t.ref = Number(this.st.insertTrace.run(projectId, traceId, ...values).lastInsertRowid);
+      const inserted = this.st.insertTrace.run(projectId, traceId, ...values);
+      // Stored before (by an earlier write no longer cached): merge with the stored rows instead.
+      if (inserted.changes === 0) return this.writeTrace(projectId, traceId, spans, acc, true);
+      t.ref = Number(inserted.lastInsertRowid);
+      for (const p of pending!) acc.add(projectId, p.c, p.sign);
       this.writeSpans(t, merged, dims);
     }
     remember(this.traceRows, traceKey, traceRowOf(t, values), MAX_TRACES_CACHED);

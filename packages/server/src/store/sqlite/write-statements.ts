@@ -46,6 +46,7 @@ export const TRACE_COLUMNS = [
 
 export class SpanWriteStatements {
   readonly selectTrace: Statement<[string, string], TraceRow>;
+  /** Inserts a trace row unless (project_id, trace_id) exists (then `changes` is 0). */
   readonly insertTrace: Statement<unknown[]>;
   readonly updateTrace: ChangedColumnsUpdate;
   readonly upsertTracePayload: Statement<[number, string | null, string | null]>;
@@ -73,7 +74,8 @@ export class SpanWriteStatements {
   constructor(db: Database) {
     this.selectTrace = db.prepare('SELECT * FROM traces WHERE project_id = ? AND trace_id = ?');
     this.insertTrace = db.prepare(
-      `INSERT INTO traces (project_id, trace_id, ${TRACE_COLUMNS.join(', ')}) VALUES (?, ?, ${TRACE_COLUMNS.map(() => '?').join(', ')})`,
+      `INSERT INTO traces (project_id, trace_id, ${TRACE_COLUMNS.join(', ')}) VALUES (?, ?, ${TRACE_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (project_id, trace_id) DO NOTHING`,
     );
     this.updateTrace = new ChangedColumnsUpdate(db, 'traces', TRACE_COLUMNS, 'id');
     this.upsertTracePayload = db.prepare(
