@@ -99,24 +99,15 @@ export class Retention {
     this.deleteObservations.run(t.id);
     this.deleteTracePayload.run(t.id);
     if ([t.name ?? '', t.input_preview ?? '', t.output_preview ?? ''].join(' ').trim() !== '') this.st.deleteSearch.run(t.id);
-    const params = {
-      project: projectId,
-      traceCount: -1,
-      first: null,
-      last: null,
-      spanCount: -t.span_count,
-      errorCount: -t.error_count,
-      inputTokens: -t.input_tokens,
-      outputTokens: -t.output_tokens,
-      totalTokens: -t.total_tokens,
-      cost: -t.cost,
-    };
+    // Positional parameters of the aggregate upserts (write-statements.ts): the trace's totals removed.
+    const params = (key: string): unknown[] => [projectId, key, -1, null, null, -t.span_count, -t.error_count,
+      -t.input_tokens, -t.output_tokens, -t.total_tokens, -t.cost, null, null];
     if (t.session_id !== null) {
-      this.st.upsertSession.run({ ...params, key: t.session_id });
+      this.st.upsertSession.run(...params(t.session_id));
       this.st.deleteEmptySession.run(projectId, t.session_id);
     }
     if (t.user_id !== null) {
-      this.st.upsertUser.run({ ...params, key: t.user_id });
+      this.st.upsertUser.run(...params(t.user_id));
       this.st.deleteEmptyUser.run(projectId, t.user_id);
     }
     this.deleteTrace.run(t.id);

@@ -307,19 +307,30 @@ export function hasClientCost(s: SpanState): boolean {
  * usually have two distinct times (start and end), so this takes ~60 bytes instead of a JSON map.
  */
 export function encodeMergeState(s: SpanState): string {
-  const times: number[] = [];
+  let timesText = '';
+  let distinct = 0;
   let codes = '';
-  for (const t of s.times) {
+  const held = s.times;
+  for (let i = 0; i < held.length; i++) {
+    const t = held[i];
     if (t === undefined) {
       codes += '.';
       continue;
     }
-    let k = times.indexOf(t);
-    if (k < 0) k = times.push(t) - 1;
-    codes += k.toString(36);
+    let k = 0;
+    while (k < distinct && held[firstIndex[k]!] !== t) k++;
+    if (k === distinct) {
+      firstIndex[distinct++] = i;
+      timesText = k === 0 ? String(t) : timesText + ',' + t;
+    }
+    codes += BASE36[k];
   }
-  return `${times.join(',')};${codes};${s.inputHash ?? ''};${s.outputHash ?? ''}`;
+  return timesText + ';' + codes + ';' + (s.inputHash ?? '') + ';' + (s.outputHash ?? '');
 }
+
+/** Scratch for encodeMergeState: the field index where each distinct time first appears. */
+const firstIndex: number[] = new Array<number>(FIELDS.length).fill(0);
+const BASE36 = Array.from({ length: FIELDS.length }, (_, k) => k.toString(36));
 
 export function decodeMergeState(s: SpanState, text: string): void {
   const [timesText = '', codes = '', ih = '', oh = ''] = text.split(';');

@@ -152,11 +152,11 @@ export class SpanWriter {
     }
     this.rollups.apply(acc);
     for (const d of sessions.values()) {
-      this.st.upsertSession.run(aggregateParams(d));
+      this.st.upsertSession.run(...aggregateParams(d));
       if (d.traceCount < 0) this.st.deleteEmptySession.run(d.projectId, d.id);
     }
     for (const d of users.values()) {
-      this.st.upsertUser.run(aggregateParams(d));
+      this.st.upsertUser.run(...aggregateParams(d));
       if (d.traceCount < 0) this.st.deleteEmptyUser.run(d.projectId, d.id);
     }
   }
@@ -446,18 +446,8 @@ function addAggregate(
   change(after, 1);
 }
 
-function aggregateParams(d: AggregateDelta & { projectId: string; id: string }): Record<string, unknown> {
-  return {
-    project: d.projectId,
-    key: d.id,
-    traceCount: d.traceCount,
-    first: d.first,
-    last: d.last,
-    spanCount: d.spanCount,
-    errorCount: d.errorCount,
-    inputTokens: d.inputTokens,
-    outputTokens: d.outputTokens,
-    totalTokens: d.totalTokens,
-    cost: roundCost(d.cost),
-  };
+function aggregateParams(d: AggregateDelta & { projectId: string; id: string }): unknown[] {
+  const cost = roundCost(d.cost);
+  return [d.projectId, d.id, d.traceCount, d.first, d.last, d.spanCount, d.errorCount, d.inputTokens, d.outputTokens,
+    d.totalTokens, cost, d.first, d.last];
 }

@@ -64,9 +64,9 @@ export class SpanWriteStatements {
   readonly updateSpan: ChangedColumnsUpdate;
   readonly updateSpanDims: Statement<[string | null, string | null, string | null, number]>;
   readonly upsertPayload: Statement<[number, string | null, string | null]>;
-  readonly upsertSession: Statement<Record<string, unknown>>;
+  readonly upsertSession: Statement<unknown[]>;
   readonly deleteEmptySession: Statement<[string, string]>;
-  readonly upsertUser: Statement<Record<string, unknown>>;
+  readonly upsertUser: Statement<unknown[]>;
   readonly deleteEmptyUser: Statement<[string, string]>;
   readonly ensureProject: Statement<[string, string, number]>;
   readonly insertReport: Statement<unknown[]>;
@@ -103,18 +103,20 @@ export class SpanWriteStatements {
       `INSERT INTO observation_payloads (observation_id, input, output) VALUES (?, ?, ?) ON CONFLICT (observation_id) DO UPDATE
        SET input = coalesce(excluded.input, input), output = coalesce(excluded.output, output)`,
     );
+    // Positional parameters (binding named ones costs a property lookup each): project, key,
+    // traceCount, first, last, spanCount, errorCount, inputTokens, outputTokens, totalTokens, cost,
+    // then first and last again for the update (NULL when the write only removed contributions).
     const aggregate = (table: 'sessions' | 'users', key: 'session_id' | 'user_id'): string =>
       `INSERT INTO ${table} (project_id, ${key}, trace_count, first_time, last_time, span_count, error_count, input_tokens,
        output_tokens, total_tokens, cost)
-       VALUES (@project, @key, @traceCount, coalesce(@first, 0), coalesce(@last, 0), @spanCount, @errorCount, @inputTokens,
-       @outputTokens, @totalTokens, @cost)
+       VALUES (?, ?, ?, coalesce(?, 0), coalesce(?, 0), ?, ?, ?, ?, ?, ?)
        ON CONFLICT (project_id, ${key}) DO UPDATE SET
-         trace_count = trace_count + @traceCount,
-         first_time = min(first_time, coalesce(@first, first_time)),
-         last_time = max(last_time, coalesce(@last, last_time)),
-         span_count = span_count + @spanCount, error_count = error_count + @errorCount,
-         input_tokens = input_tokens + @inputTokens, output_tokens = output_tokens + @outputTokens,
-         total_tokens = total_tokens + @totalTokens, cost = round((cost + @cost) * 1e12) / 1e12`;
+         trace_count = trace_count + excluded.trace_count,
+         first_time = min(first_time, coalesce(?, first_time)),
+         last_time = max(last_time, coalesce(?, last_time)),
+         span_count = span_count + excluded.span_count, error_count = error_count + excluded.error_count,
+         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+         total_tokens = total_tokens + excluded.total_tokens, cost = round((cost + excluded.cost) * 1e12) / 1e12`;
     this.upsertSession = db.prepare(aggregate('sessions', 'session_id'));
     this.deleteEmptySession = db.prepare('DELETE FROM sessions WHERE project_id = ? AND session_id = ? AND trace_count <= 0');
     this.upsertUser = db.prepare(aggregate('users', 'user_id'));
