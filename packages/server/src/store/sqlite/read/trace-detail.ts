@@ -7,7 +7,8 @@
  * `getTrace` of 10,000 spans is mostly the cost of turning SQLite values into JavaScript values
  * (about 0.1 µs each, NULLs included), so it reads few columns (DETAIL_COLUMNS): the columns that
  * are NULL for most spans (usage, cost, model, error...) come packed as one JSON array, NULL when
- * all are; kind, status and level as one text. The tree is computed in typed arrays.
+ * all are; kind, status, level and service as one text; both payload sizes as one integer. The
+ * tree is computed in typed arrays.
  */
 import type { Database } from 'better-sqlite3';
 import type {
@@ -70,24 +71,30 @@ const enum R {
 }
 type Rare = [string | null, string | null, string | null, string | null, string | null, ...Array<number | null>] & Array<string | number | null>;
 
+/** Payload sizes are packed as one integer when input < 2 × BYTES_BASE and output < BYTES_BASE (2^26). */
+const BYTES_BASE = 67_108_864;
+
 /**
  * What `getTrace` reads of each span (`?` is the trace's start, for spans without start or end): REAL values in the packed array keep their exact value (SQLite writes them with
  * enough digits to read back the same double).
  */
-const DETAIL_COLUMNS = `o.span_id, o.parent_id, o.name, o.kind || ' ' || o.status || ' ' || o.level, o.service,
-  coalesce(o.start_time, o.end_time, ?) AS start, o.end_time, o.duration_ms, o.input_bytes, o.output_bytes,
+const DETAIL_COLUMNS = `o.span_id, o.parent_id, o.name,
+  o.kind || ' ' || o.status || ' ' || o.level || CASE WHEN o.service IS NULL THEN '' ELSE ' ' || o.service END,
+  coalesce(o.start_time, o.end_time, ?) AS start, o.end_time, o.duration_ms,
+  CASE WHEN o.input_bytes BETWEEN 0 AND ${BYTES_BASE * 2 - 1} AND o.output_bytes BETWEEN 0 AND ${BYTES_BASE - 1}
+    THEN o.input_bytes * ${BYTES_BASE} + o.output_bytes ELSE o.input_bytes || ' ' || o.output_bytes END,
   CASE WHEN coalesce(${RARE.map((c) => `o.${c}`).join(', ')}) IS NOT NULL THEN json_array(${RARE.map((c) => `o.${c}`).join(', ')}) END`;
 const enum D {
   spanId,
   parentId,
   name,
+  /** `kind status level`, then ` service` unless NULL. */
   enums,
-  service,
   start,
   endTime,
   durationMs,
-  inputBytes,
-  outputBytes,
+  /** input_bytes × BYTES_BASE + output_bytes (exact below 2^53), else the text `input output`. */
+  bytes,
   rare,
   /** With payloads: `p.input, p.output` follow. */
   input,
@@ -237,16 +244,33 @@ function tracePayloads(db: Database, t: TraceRowWithMeta): { input: unknown; out
   return { input: parseJson(input), output: parseJson(output) };
 }
 
-/** kind/status/level as read (`kind status level`), split once per distinct combination. */
-const enumCache = new Map<string, [ObservationKind, ObservationStatus, Level]>();
-function enumsOf(text: string): [ObservationKind, ObservationStatus, Level] {
+/** kind, status, level and service as read (D.enums), split once per distinct text. */
+type Enums = [ObservationKind, ObservationStatus, Level, string | null];
+const enumCache = new Map<string, Enums>();
+function enumsOf(text: string): Enums {
   let e = enumCache.get(text);
   if (e === undefined) {
-    const [kind = '', status = '', level = ''] = text.split(' ');
-    e = [kind as ObservationKind, status as ObservationStatus, level as Level];
-    if (enumCache.size < 1_000) enumCache.set(text, e);
+    const a = text.indexOf(' ');
+    const b = text.indexOf(' ', a + 1);
+    const c = text.indexOf(' ', b + 1);
+    e = [
+      text.slice(0, a) as ObservationKind,
+      text.slice(a + 1, b) as ObservationStatus,
+      (c < 0 ? text.slice(b + 1) : text.slice(b + 1, c)) as Level,
+      c < 0 ? null : text.slice(c + 1),
+    ];
+    if (enumCache.size < 10_000) enumCache.set(text, e);
   }
   return e;
+}
+
+function bytesOf(v: number | string): [number, number] {
+  if (typeof v === 'number') {
+    const output = v % BYTES_BASE;
+    return [(v - output) / BYTES_BASE, output];
+  }
+  const space = v.indexOf(' ');
+  return [Number(v.slice(0, space)), Number(v.slice(space + 1))];
 }
 
 const NO_RARE: Rare = new Array(RARE.length).fill(null) as Rare;
@@ -305,7 +329,8 @@ function assembleDetail(db: Database, t: TraceRowWithMeta, rows: ObservationRow[
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     const x = rare[i]!;
-    const [kind, status, level] = enums[i]!;
+    const [kind, status, level, service] = enums[i]!;
+    const [inputBytes, outputBytes] = bytesOf(r[D.bytes] as number | string);
     const o: ObservationSummary = {
       spanId: spanIds[i]!,
       traceId,
@@ -319,7 +344,7 @@ function assembleDetail(db: Database, t: TraceRowWithMeta, rows: ObservationRow[
       level,
       statusMessage: x[R.statusMessage] as string | null,
       error: parseJsonObject(x[R.error] as string | null) as ErrorInfo | null,
-      service: r[D.service] as string | null,
+      service,
       provider: x[R.provider] as string | null,
       model: x[R.model] as string | null,
       modelParameters: parseJsonObject(x[R.modelParameters] as string | null),
@@ -329,8 +354,8 @@ function assembleDetail(db: Database, t: TraceRowWithMeta, rows: ObservationRow[
       ttftMs: x[R.ttftMs] as number | null,
       stream: parseJsonObject(x[R.stream] as string | null) as StreamStats | null,
       metadata: parseJsonObject(x[R.metadata] as string | null),
-      inputBytes: r[D.inputBytes] as number,
-      outputBytes: r[D.outputBytes] as number,
+      inputBytes,
+      outputBytes,
       subtree: totalsAt(tree, i),
       critical: tree.critical[i] === 1,
     };
