@@ -30,6 +30,11 @@ async function listAll(query: string, limit = 37): Promise<TraceSummary[]> {
   throw new Error('pagination did not end');
 }
 
+/** Names of every span of a trace, from the events sent. */
+function spanNames(traceId: string): Set<string> {
+  return new Set(events.filter((e) => e.traceId === traceId && e.name !== undefined).map((e) => e.name!));
+}
+
 function ids(list: Array<{ traceId: string }>): string[] {
   return list.map((t) => t.traceId);
 }
@@ -98,6 +103,8 @@ describe('GET /api/v1/traces', () => {
     ['tags=mod3-2&status=error&environment=production', (t: ExpectedTrace) => t.tags.includes('mod3-2') && t.status === 'error' && t.environment === 'production'],
     [`sessionId=session-2&from=${START + 500_000}`, (t: ExpectedTrace) => t.sessionId === 'session-2' && t.startTime >= START + 500_000],
     ['name=agent:planner&kind=tool&release=v1', (t: ExpectedTrace) => t.name === 'agent:planner' && t.kinds.has('tool') && t.release === 'v1'],
+    ['spanName=retrieve', (t: ExpectedTrace) => spanNames(t.traceId).has('retrieve')],
+    ['spanName=tool%3Asearch&status=error', (t: ExpectedTrace) => spanNames(t.traceId).has('tool:search') && t.status === 'error'],
   ])('filters %s', async (query, pred) => {
     const got = ids(await listAll(query, 13));
     const want = expectedIds(pred);

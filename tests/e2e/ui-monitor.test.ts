@@ -121,13 +121,20 @@ describe('monitor page', () => {
     expect(names.length).toBe(8);
     expect(new Set(names)).toEqual(new Set(['refund-agent']));
 
-    // A tool is no trace name: the row opens the traces containing a tool call in the same range.
+    // A tool is no trace name: the row opens the traces containing a span of that name and kind.
     await page.goto(`${server.url}/monitor?range=6h&view=tools`);
     await page.waitForSelector('[data-testid=metrics-table] tbody tr[data-group=search_docs]');
     await page.click('[data-testid=metrics-table] tbody tr[data-group=search_docs] a');
-    await page.waitForURL(/\/traces\?.*kind=tool/);
-    expect(page.url()).not.toMatch(/name=/);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=trace-table] tbody tr').length === 40);
+    await page.waitForURL(/\/traces\?.*spanName=search_docs/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('kind')).toBe('tool');
+    expect(url.searchParams.get('name')).toBeNull();
+    await page.waitForSelector('[data-testid=span-name-filter]');
+    const api = new URLSearchParams({ spanName: 'search_docs', kind: 'tool', limit: '200' });
+    for (const k of ['from', 'to']) if (url.searchParams.get(k)) api.set(k, url.searchParams.get(k)!);
+    const expected = (await (await fetch(`${server.url}/api/v1/traces?${api}`)).json()) as { items: unknown[] };
+    expect(expected.items.length).toBeGreaterThan(0);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trace-table] tbody tr').length === n, expected.items.length);
     await context.close();
   });
 });

@@ -59,6 +59,11 @@ export interface TraceListQuery {
   to?: number;
   name?: string;
   status?: ObservationStatus;
+  /**
+   * Traces containing at least one observation with this name (a node, tool or model call deep in
+   * the tree, where `name` matches the trace's own name only).
+   */
+  spanName?: string;
   /** Traces containing at least one observation of this kind. */
   kind?: ObservationKind;
   userId?: string;

@@ -33,6 +33,7 @@ export const TRACE_FILTER_PARAMS = {
   from: { type: 'time' },
   to: { type: 'time' },
   name: text,
+  spanName: text,
   status: { type: 'enum', values: OBSERVATION_STATUSES },
   kind: { type: 'enum', values: OBSERVATION_KINDS },
   userId: text,

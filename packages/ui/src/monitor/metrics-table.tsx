@@ -11,9 +11,9 @@ import { Sparkline } from './sparkline.js';
 export type MetricSort = NonNullable<MetricsQuery['sort']>;
 
 /**
- * The traces behind a row: the traces page with this group's filter and the same time range. The
- * traces API filters by trace name, not span name: a node that is also a trace name (a root agent)
- * links by name; any other node links to the traces containing its kind, the closest the API allows.
+ * The traces behind a row: the traces page with this group's filter and the same time range. A node
+ * that is also a trace name (a root agent) links by trace name; any other node links to the traces
+ * containing a span of that name and kind.
  */
 export function tracesLinkFor(
   groupBy: MetricGroupBy,
@@ -28,7 +28,7 @@ export function tracesLinkFor(
   switch (groupBy) {
     case 'name':
       if (traceNames.has(group.key)) return `/traces${toQueryString({ name: group.key, kind: group.kind ?? kind, ...range })}`;
-      return `/traces${toQueryString({ kind: group.kind ?? kind, ...range })}`;
+      return `/traces${toQueryString({ spanName: group.key, kind: group.kind ?? kind, ...range })}`;
     case 'model':
       return `/traces${toQueryString({ model: group.key, ...range })}`;
     case 'kind':

@@ -89,6 +89,13 @@ export function FilterBar({ view, now, onChange }: { view: TraceView; now: numbe
           onChange={(e) => set({ minLatencyMs: e.target.value === '' ? undefined : Number(e.target.value) })}
         />
       </label>
+      {view.spanName !== undefined ? (
+        <div className="active-tags">
+          <button type="button" className="tag removable" data-testid="span-name-filter" onClick={() => set({ spanName: undefined })}>
+            contains span: {visibleText(view.spanName)} ✕
+          </button>
+        </div>
+      ) : null}
       {view.tags?.length ? (
         <div className="active-tags">
           {view.tags.map((tag) => (

@@ -21,7 +21,7 @@ export interface TraceView extends TraceFilters {
   range?: RangeName;
 }
 
-const TEXT_FIELDS = ['name', 'userId', 'sessionId', 'release', 'environment', 'model', 'search'] as const;
+const TEXT_FIELDS = ['name', 'spanName', 'userId', 'sessionId', 'release', 'environment', 'model', 'search'] as const;
 const NUMBER_FIELDS = ['from', 'to', 'minLatencyMs', 'maxLatencyMs', 'minCost'] as const;
 
 const oneOf = <T extends string>(list: readonly T[], v: string | null): T | undefined =>

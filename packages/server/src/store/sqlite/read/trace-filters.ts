@@ -58,6 +58,11 @@ export function traceConditions(projectId: string, q: TraceListQuery, search: Se
   eq('release', q.release);
   eq('environment', q.environment);
   if (q.kind !== undefined) parts.push({ sql: '(t.kinds & ?) != 0', params: [kindMask(q.kind)] });
+  if (q.spanName !== undefined) {
+    // Walks the trace's own spans through observations_by_trace: a handful of rows per candidate
+    // trace, and lists stop at their scan budget, so a rare name costs a bounded partial page.
+    parts.push({ sql: 'EXISTS (SELECT 1 FROM observations o WHERE o.trace_ref = t.id AND o.name = ?)', params: [q.spanName] });
+  }
   (q.tags ?? []).forEach((tag, i) => {
     if (i === 0 && covered.has('tags0')) return;
     parts.push({
