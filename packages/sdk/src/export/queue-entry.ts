@@ -1,9 +1,11 @@
 import type { IngestEvent, SpanEvent } from '@wisp/protocol';
 
 /**
- * One slot of the queue. Merging is lazy: the hot path only links a span's later events to its
- * queued start, and the encoder builds the merged event off the caller's tick. Events are never
- * mutated, since the same event object may sit in the queues of several exporters.
+ * One slot of the queue. A span's end that finds its start queued is folded into it at once (one
+ * fixed-shape `full` event, see SpanQueue.push); with updates in between, or once the slot was
+ * shed, merging is lazy: the hot path only links the later events and the encoder builds the
+ * merged event off the caller's tick. Events are never mutated, since the same event object may
+ * sit in the queues of several exporters.
  */
 export interface QueueEntry {
   /** The first event of the entry: a span start, update or end, or an `sdk_report`. */
