@@ -75,8 +75,9 @@ type Rare = [string | null, string | null, string | null, string | null, string 
 const BYTES_BASE = 67_108_864;
 
 /**
- * What `getTrace` reads of each span (`?` is the trace's start, for spans without start or end): REAL values in the packed array keep their exact value (SQLite writes them with
- * enough digits to read back the same double).
+ * What `getTrace` reads of each span (`?` is the trace's start, for spans without start or end).
+ * REAL values in the packed array keep their exact value: the bundled SQLite (3.53) writes them
+ * with enough digits to read back the same double (api/trace-routes.test.ts checks it).
  */
 const DETAIL_COLUMNS = `o.span_id, o.parent_id, o.name,
   o.kind || ' ' || o.status || ' ' || o.level || CASE WHEN o.service IS NULL THEN '' ELSE ' ' || o.service END,
