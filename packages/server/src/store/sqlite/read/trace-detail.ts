@@ -24,7 +24,7 @@ import type {
   Usage,
 } from '@wisp/protocol';
 import { Deadline, type ReadOptions } from './deadline.js';
-import { buildTraceTree, computeTree, totalsAt, treeColumns, type TreeArrays, type TreeNode } from './trace-tree.js';
+import { computeTree, totalsAt, treeColumns, type TreeArrays } from './trace-tree.js';
 import { TRACE_SUMMARY_COLUMNS, parseJson, parseJsonObject, toTraceSummary, type TraceRow } from './trace-row.js';
 
 const OBSERVATION_COLUMNS = `o.id, o.span_id, o.parent_id, o.name, o.kind, o.start_time, o.end_time, o.duration_ms, o.status,
@@ -179,22 +179,6 @@ function usageOf(r: ObservationRow): Usage | null {
 
 function startOf(r: ObservationRow, fallbackStart: number): number {
   return num(r, O.startTime) ?? num(r, O.endTime) ?? fallbackStart;
-}
-
-function treeNode(r: ObservationRow, fallbackStart: number): TreeNode {
-  const input = num(r, O.usageInput) ?? 0;
-  const output = num(r, O.usageOutput) ?? 0;
-  return {
-    spanId: r[O.spanId] as string,
-    parentId: str(r, O.parentId),
-    startTime: startOf(r, fallbackStart),
-    endTime: num(r, O.endTime),
-    isError: r[O.status] === 'error',
-    inputTokens: input,
-    outputTokens: output,
-    totalTokens: num(r, O.usageTotal) ?? input + output,
-    cost: num(r, O.cost) ?? 0,
-  };
 }
 
 function toObservation(r: ObservationRow, traceId: string, fallbackStart: number, subtree: Totals, critical: boolean): ObservationSummary {
@@ -399,6 +383,12 @@ export function getTraceWithPayloads(db: Database, projectId: string, traceId: s
   return assembleDetail(db, t, detailRows(db, t, true, deadline), true, deadline);
 }
 
+/** A trace's skeleton for one observation's tree: what computeTree reads, usage and cost packed. */
+const SKELETON_SQL = `SELECT o.span_id, o.parent_id, coalesce(o.start_time, o.end_time, ?), o.end_time, o.status = 'error',
+  CASE WHEN coalesce(o.usage_input, o.usage_output, o.usage_total, o.cost) IS NOT NULL THEN json_array(o.usage_input, o.usage_output, o.usage_total, o.cost) END
+  FROM observations o WHERE o.trace_ref = ?`;
+const NO_USAGE: Array<number | null> = [null, null, null, null];
+
 /** One observation with its payloads; its subtree totals need the trace's skeleton. */
 export function getObservation(db: Database, projectId: string, traceId: string, spanId: string, options: ReadOptions = {}): ObservationDetail | null {
   const deadline = new Deadline(options);
@@ -409,12 +399,27 @@ export function getObservation(db: Database, projectId: string, traceId: string,
     .raw()
     .get(t.id, spanId) as ObservationRow | undefined;
   if (!row) return null;
-  // Subtree totals and the critical flag need the trace's skeleton (the columns treeNode reads).
-  const skeleton = observationRows(db, `SELECT ${OBSERVATION_COLUMNS} FROM observations o WHERE o.trace_ref = ?`, [t.id], deadline);
-  const tree = buildTraceTree(skeleton.map((r) => treeNode(r, t.start_time)));
-  const i = skeleton.findIndex((r) => r[O.spanId] === spanId);
+  // Subtree totals and the critical flag need the trace's skeleton: as few columns as the tree needs.
+  const skeleton = observationRows(db, SKELETON_SQL, [t.start_time, t.id], deadline);
+  const n = skeleton.length;
+  const c = treeColumns(n);
+  for (let k = 0; k < n; k++) {
+    const r = skeleton[k]!;
+    (c.spanIds as string[])[k] = r[0] as string;
+    (c.parentIds as (string | null)[])[k] = r[1] as string | null;
+    c.start[k] = r[2] as number;
+    c.end[k] = (r[3] as number | null) ?? NaN;
+    c.isError[k] = r[4] as number;
+    const [input, output, total, cost] = r[5] === null ? NO_USAGE : (JSON.parse(r[5] as string) as Array<number | null>);
+    c.inputTokens[k] = input ?? 0;
+    c.outputTokens[k] = output ?? 0;
+    c.totalTokens[k] = total ?? (input ?? 0) + (output ?? 0);
+    c.cost[k] = cost ?? 0;
+  }
+  const tree = computeTree(c);
+  const i = c.spanIds.indexOf(spanId);
   return {
-    ...toObservation(row, t.trace_id, t.start_time, tree.subtree[i]!, tree.critical[i]!),
+    ...toObservation(row, t.trace_id, t.start_time, totalsAt(tree, i), tree.critical[i] === 1),
     input: parseJson(str(row, O.input)),
     output: parseJson(str(row, O.output)),
   };
