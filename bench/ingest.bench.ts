@@ -6,7 +6,7 @@
  * (an acknowledgement means committed to SQLite). Writes bench/results/ingest.json.
  *
  * Run: npm run bench -- ingest   (or: npm run build && node --import tsx --expose-gc bench/ingest.bench.ts)
- * Env: WISP_BENCH_SECONDS (measured seconds per protocol, default 15), WISP_BENCH_CONCURRENCY (default 8).
+ * Env: WISP_BENCH_SECONDS (measured seconds per protocol, default 15), WISP_BENCH_CONCURRENCY (default 16: four SDK processes with their 4 requests in flight each).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ const CLI = join(ROOT, 'packages/server/dist/cli.js');
 const LOAD = join(ROOT, 'bench/ingest-load.ts');
 const MEASURE_MS = Number(process.env.WISP_BENCH_SECONDS ?? 15) * 1000;
 const WARMUP_MS = 3000;
-const CONCURRENCY = Number(process.env.WISP_BENCH_CONCURRENCY ?? 8);
+const CONCURRENCY = Number(process.env.WISP_BENCH_CONCURRENCY ?? 16);
 const SPANS_PER_BATCH = 500;
 const TARGET_SPANS_PER_S = 50_000;
 
