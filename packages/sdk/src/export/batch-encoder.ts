@@ -11,7 +11,38 @@ const ENCODE_SLICE_MS = 1;
  */
 const RUN_BYTES = 64 * 1024;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * One slice per turn of the event loop, shared by every batch being encoded or assembled: with
+ * several batches in flight (up to `maxConcurrentRequests`, and one pipeline per exporter), each
+ * yielding on its own would still run one slice each in the same turn, back to back.
+ */
+const waitingForSlice: Array<() => void> = [];
+let sliceScheduled = false;
+let sliceStart = 0;
+
+function runNextSlice(): void {
+  sliceScheduled = false;
+  const next = waitingForSlice.shift();
+  if (waitingForSlice.length > 0) scheduleSlice();
+  sliceStart = performance.now();
+  next?.();
+}
+
+function scheduleSlice(): void {
+  if (sliceScheduled) return;
+  sliceScheduled = true;
+  setImmediate(runNextSlice);
+}
+
+/** Waits for a turn of the event loop of its own; the slice starts when it resumes. */
+function nextSlice(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    waitingForSlice.push(resolve);
+    scheduleSlice();
+  });
+}
+
+const sliceSpent = () => performance.now() - sliceStart > ENCODE_SLICE_MS;
 
 export interface EncodeLimits {
   /** One serialized event may not exceed this (its payloads are dropped first). */
@@ -63,6 +94,9 @@ export async function encodeEntries(
 ): Promise<EncodeResult> {
   const result: EncodeResult = { requests: [], dropped: [], skipped: [], trimmed: 0 };
   const budget = limits.maxRequestBytes - format.overheadBytes;
+  const framed = format.frame !== undefined;
+  // A framed body that the format can decode again needs nothing from the events once serialized.
+  const releaseEarly = framed && format.decodeAll !== undefined;
   let current = newRequest();
   const add = (run: QueueEntry[], events: IngestEvent[], piece: Piece) => {
     const bytes = piece.bytes;
@@ -72,19 +106,20 @@ export async function encodeEntries(
     }
     const n = current.entries.length;
     for (let k = 0; k < run.length; k++) current.entries.push(run[k]!);
-    for (let k = 0; k < events.length; k++) current.events.push(events[k]!);
+    if (piece.buffer && releaseEarly) {
+      // The bytes are all the request needs: let go of the events now, while the strings they hold
+      // (and any flattened copy the serializer made) are still young and die without being copied.
+      for (let k = 0; k < run.length; k++) releaseEvents(run[k]!);
+    } else for (let k = 0; k < events.length; k++) current.events.push(events[k]!);
     if (piece.buffer) current.chunks.push(piece.buffer);
     else current.pieces.push(piece.text!);
     current.bytes += bytes + (n > 0 ? 1 : 0);
   };
-  const framed = format.frame !== undefined;
 
-  let sliceStart = performance.now();
+  // Never on the tick that took the batch: that tick may be starting other batches too.
+  await nextSlice();
   for (let i = 0; i < entries.length; ) {
-    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
-      await yieldToEventLoop();
-      sliceStart = performance.now();
-    }
+    if (sliceSpent()) await nextSlice();
     const run = takeRun(entries, i);
     i += run.length;
     if (format.encodeRun && run.length > 1) {
@@ -204,16 +239,12 @@ export async function requestBytes(request: EncodedRequest, format: WireFormat):
   // One buffer for the whole body, the chunks copied in (a memcpy each), yielding every millisecond.
   const out = Buffer.allocUnsafe(Buffer.byteLength(open) + request.bytes + Buffer.byteLength(close));
   let at = out.write(open, 0);
-  let sliceStart = performance.now();
   for (let i = 0; i < request.chunks.length; i++) {
     if (i > 0) at += out.write(separator, at);
     const chunk = request.chunks[i]!;
     out.set(chunk, at);
     at += chunk.length;
-    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
-      await yieldToEventLoop();
-      sliceStart = performance.now();
-    }
+    if (sliceSpent()) await nextSlice();
   }
   at += out.write(close, at);
   return out.subarray(0, at);

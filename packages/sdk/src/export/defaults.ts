@@ -14,6 +14,15 @@ export const DEFAULT_MAX_QUEUE_EVENTS = 100_000;
 export const DEFAULT_MAX_BATCH_EVENTS = 1_000;
 /** ...or this many estimated bytes... */
 export const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * ...or, when the queued events average at least BIG_PAYLOAD_EVENT_BYTES each, this many estimated
+ * bytes. Big payloads (32 KB heads of 100 KB inputs) then leave within milliseconds and die young,
+ * instead of lingering long enough to be copied by scavenges and promoted on the app's thread
+ * (measured: event-loop delay p99 at 2,000 spans/s × 100 KB, +3.3–3.7 ms with 4 MiB batches, +1.5–1.7 ms
+ * with 256 KiB). Small spans still leave 1,000 at a time.
+ */
+export const BIG_PAYLOAD_BATCH_BYTES = 256 * 1024;
+export const BIG_PAYLOAD_EVENT_BYTES = 4 * 1024;
 /** ...or when the oldest event has waited this long. */
 export const DEFAULT_LINGER_MS = 100;
 /** Export requests in flight at once. */

@@ -153,8 +153,7 @@ export class ExportPipeline implements SpanExporter {
       }
       const queue = this.queue;
       queue.push(event, bytes);
-      const o = this.options;
-      if (queue.events >= o.maxBatchEvents || queue.bytes >= o.maxBatchBytes) this.drainSoon();
+      if (this.batchFull()) this.drainSoon();
       else if (this.lingerTimer === undefined) this.armLinger();
     } catch (error) {
       this.options.onError(error);
@@ -248,17 +247,29 @@ export class ExportPipeline implements SpanExporter {
     }, 0);
   }
 
+  /** A batch may leave now: enough events or bytes, or enough big payloads (see BIG_PAYLOAD_BATCH_BYTES). */
+  private batchFull(): boolean {
+    const o = this.options;
+    const { events, bytes } = this.queue;
+    if (events >= o.maxBatchEvents || bytes >= o.maxBatchBytes) return true;
+    return bytes >= D.BIG_PAYLOAD_BATCH_BYTES && this.bigPayloads();
+  }
+
+  private bigPayloads(): boolean {
+    return this.queue.bytes >= this.queue.events * D.BIG_PAYLOAD_EVENT_BYTES;
+  }
+
   /** Starts as many batches as slots, the breaker and batching allow. */
   private drain(): void {
     const o = this.options;
     const queue = this.queue;
     while (this.busySlots < o.maxConcurrentRequests && queue.events > 0 && !this.abort.signal.aborted) {
-      const full = queue.events >= o.maxBatchEvents || queue.bytes >= o.maxBatchBytes;
-      if (!full && queue.oldestSeq >= this.dueSeq) break;
+      if (!this.batchFull() && queue.oldestSeq >= this.dueSeq) break;
       // While the backend is down, one batch at a time waits at the breaker (it becomes the probe);
       // the rest stays queued, unserialized.
       if (!this.breaker.acceptsTraffic() && this.busySlots > 0) break;
-      this.startBatch(queue.take(o.maxBatchEvents, o.maxBatchBytes));
+      const maxBytes = this.bigPayloads() ? Math.min(o.maxBatchBytes, D.BIG_PAYLOAD_BATCH_BYTES) : o.maxBatchBytes;
+      this.startBatch(queue.take(o.maxBatchEvents, maxBytes));
     }
     if (queue.events > 0 && this.lingerTimer === undefined && !this.closed) this.armLinger();
   }
