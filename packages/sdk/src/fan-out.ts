@@ -7,8 +7,14 @@ import type { FlushResult, SpanExporter } from './exporter.js';
 
 type Report = (code: DiagnosticCode, message: string, error?: unknown) => void;
 
-/** Grace after the deadline for exporters to report their own (timed-out) result. */
-const DEADLINE_GRACE_MS = 25;
+/**
+ * Exporters get the deadline minus this margin, so that after their own timer fires they still have
+ * time to abort requests and count what was left before the caller's deadline: `flush()` and
+ * `shutdown()` must never outlive it, and timers fire a few milliseconds late.
+ */
+const EXPORTER_MARGIN_MS = 25;
+/** The guard resolves this much before the deadline, to absorb its own timer's lateness. */
+const GUARD_EARLY_MS = 3;
 
 export async function fanOutFlush(
   exporters: readonly SpanExporter[],
@@ -19,14 +25,14 @@ export async function fanOutFlush(
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs + DEADLINE_GRACE_MS, undefined);
+    timer = setTimeout(resolve, Math.max(0, timeoutMs - GUARD_EARLY_MS), undefined);
     timer.unref();
   });
   const results = await Promise.all(
     exporters.map((exporter) => {
       let call: Promise<FlushResult>;
       try {
-        call = Promise.resolve(exporter[method](timeoutMs));
+        call = Promise.resolve(exporter[method](Math.max(0, timeoutMs - EXPORTER_MARGIN_MS)));
       } catch (err) {
         report('exporter_failed', `an exporter threw from ${method}()`, err);
         return undefined;
