@@ -54,7 +54,7 @@ describe('hostile filter values', () => {
   it('match literally in every equality filter', async () => {
     for (const value of LITERALS) {
       const v = encodeURIComponent(value);
-      for (const param of ['name', 'userId', 'sessionId', 'tags', 'release', 'environment']) {
+      for (const param of ['name', 'spanName', 'userId', 'sessionId', 'tags', 'release', 'environment']) {
         expect(await traceNames(`${param}=${v}`), `${param}=${value}`).toEqual([value]);
       }
       const session = await server.get(`/api/v1/sessions/${v}`);
