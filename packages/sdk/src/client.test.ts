@@ -14,6 +14,8 @@ function setup(options: WispOptions = {}) {
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
+/** Resolves after the check phase of this loop turn: start events deferred to the end of the tick have left. */
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('Wisp client', () => {
   it('observe wraps a sync function: span with input, output, ids and times', () => {
@@ -27,9 +29,24 @@ describe('Wisp client', () => {
     expect(span!.parentId).toBeUndefined();
     expect(span!.endTime!).toBeGreaterThanOrEqual(span!.startTime!);
     expect(Math.abs(span!.startTime! - Date.now())).toBeLessThan(5_000);
-    // A start event then an end event.
+    // Started and ended on one tick: one `full` event, no start event.
+    expect(memory.events.map((e) => e.phase)).toEqual(['full']);
+  });
+
+  it('a span still running at the end of its tick sends a start event first, the end then carries the rest', async () => {
+    const { wisp, memory } = setup();
+    const span = wisp.startSpan('slow', { input: 'q' });
+    expect(memory.events).toHaveLength(0);
+    await nextTick();
+    expect(memory.events.map((e) => e.phase)).toEqual(['start']);
+    expect(memory.events[0]).toMatchObject({ name: 'slow', status: 'running', input: 'q' });
+    span.end({ output: 'a' });
     expect(memory.events.map((e) => e.phase)).toEqual(['start', 'end']);
-    expect(memory.events[0]!.output).toBeUndefined();
+    expect(memory.events[1]).toMatchObject({ input: undefined, output: 'a', status: 'ok' });
+    // flush() emits the starts still pending, so a flushed running span is visible at once.
+    wisp.startSpan('pending');
+    await wisp.flush(1_000);
+    expect(memory.events.at(-1)).toMatchObject({ name: 'pending', phase: 'start' });
   });
 
   it('observe wraps async functions, records errors and re-throws them unchanged', async () => {
@@ -71,6 +88,7 @@ describe('Wisp client', () => {
       }
     }, { name: 'stream', kind: 'generation' });
     const it = stream(3);
+    await nextTick();
     expect(memory.spans().find((s) => s.name === 'stream')!.phase).toBe('start');
     const out: string[] = [];
     for await (const t of it) out.push(t);
@@ -90,7 +108,7 @@ describe('Wisp client', () => {
       yield 3;
     }, { name: 'nums' });
     for await (const n of nums()) if (n === 2) break;
-    expect(memory.spans()[0]).toMatchObject({ name: 'nums', phase: 'end', status: 'ok', output: [1, 2] });
+    expect(memory.spans()[0]).toMatchObject({ name: 'nums', phase: 'full', status: 'ok', output: [1, 2] });
     memory.reset();
     const bad = wisp.observe(async function* () {
       yield 1;
@@ -109,7 +127,7 @@ describe('Wisp client', () => {
       yield { a: 2 };
     }, { name: 'gen' });
     expect([...g()]).toEqual([{ a: 1 }, { a: 2 }]);
-    expect(memory.spans()[0]).toMatchObject({ name: 'gen', phase: 'end', output: [{ a: 1 }, { a: 2 }] });
+    expect(memory.spans()[0]).toMatchObject({ name: 'gen', phase: 'full', output: [{ a: 1 }, { a: 2 }] });
   });
 
   it('trace runs a root with trace attributes; nested observe calls are children', async () => {
@@ -117,6 +135,7 @@ describe('Wisp client', () => {
     const step = wisp.observe(async (x: number) => x + 1, { name: 'step' });
     const result = await wisp.trace('request', async (root) => {
       expect(wisp.getActiveSpan()).toBe(root);
+      await nextTick();
       return step(await step(1));
     }, { userId: 'u1', sessionId: 's1', tags: ['a', 'b'], metadata: { plan: 'pro' }, input: { q: 'hi' } });
     expect(result).toBe(3);
@@ -156,7 +175,7 @@ describe('Wisp client', () => {
     const e = spans.find((s) => s.name === 'cache-miss')!;
     expect(r).toMatchObject({ input: 'in', output: 'out', metadata: { a: 1 }, trace: { userId: 'late-user', tags: ['x'] } });
     expect(c).toMatchObject({ parentId: r.spanId, kind: 'retriever', metadata: { hits: 3, more: true }, level: 'error', statusMessage: 'slow', status: 'error', error: { type: 'TypeError', message: 'bad' }, output: ['doc'] });
-    expect(e).toMatchObject({ kind: 'event', parentId: c.spanId, metadata: { key: 'k' }, phase: 'end' });
+    expect(e).toMatchObject({ kind: 'event', parentId: c.spanId, metadata: { key: 'k' }, phase: 'full' });
     expect(e.endTime).toBe(e.startTime);
   });
 
@@ -268,12 +287,14 @@ describe('Wisp client', () => {
     expect(child.startTime).toBeGreaterThanOrEqual(parent.startTime);
   });
 
-  it('sends input and trace attributes once: the end event carries only what the start did not', () => {
+  it('sends input and trace attributes once: the end event carries only what the start did not', async () => {
     const { wisp, memory } = setup();
     const big = 'x'.repeat(10_000);
-    wisp.trace('t', (root) => {
-      wisp.startSpan('same', { input: big }).end({ output: 'o' });
+    await wisp.trace('t', async (root) => {
+      const same = wisp.startSpan('same', { input: big });
       const changed = wisp.startSpan('changed', { input: 'a' });
+      await nextTick();
+      same.end({ output: 'o' });
       changed.update({ input: 'b' });
       changed.end();
       root.updateTrace({ userId: 'u2' });
@@ -294,7 +315,7 @@ describe('Wisp client', () => {
     expect(memory.spans().find((s) => s.name === 'same')).toMatchObject({ input: big, output: 'o' });
   });
 
-  it('passes an estimate of each event\'s serialized size to the exporter, without stringifying on the hot path', () => {
+  it('passes an estimate of each event\'s serialized size to the exporter, without stringifying on the hot path', async () => {
     const seen: Array<{ json: number; bytes: number }> = [];
     const measuring = new InMemoryExporter();
     const exporter = {
@@ -308,11 +329,18 @@ describe('Wisp client', () => {
     };
     const wisp = new Wisp({ exporters: [exporter], flushOnBeforeExit: false });
     const messages = Array.from({ length: 50 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'lorem ipsum '.repeat(20) }));
-    wisp.trace('t', () => {
+    await wisp.trace('t', async () => {
       wisp.startSpan('small').end({ output: 'ok' });
       wisp.startSpan('big', { input: { messages } }).end({ output: { text: 'x'.repeat(50_000) }, metadata: { a: 1 } });
+      // Running across a tick: these send a start and an end each.
+      const small = wisp.startSpan('small-running');
+      const big = wisp.startSpan('big-running', { input: { messages } });
+      await nextTick();
+      small.end({ output: 'ok' });
+      big.end({ output: { text: 'x'.repeat(50_000) }, metadata: { a: 1 } });
     }, { userId: 'u', tags: ['a'] });
-    expect(seen.length).toBe(6);
+    // full + full, then start + start for the running ones and the root, then end + end + end.
+    expect(seen.length).toBe(8);
     for (const { json, bytes } of seen) {
       expect(bytes).toBeGreaterThan(json * 0.5);
       expect(bytes).toBeLessThan(json * 2 + 300);

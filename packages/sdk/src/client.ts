@@ -59,6 +59,8 @@ export interface ActiveSpanOptions extends SpanOptions {
 const KINDS = new Set<unknown>(OBSERVATION_KINDS);
 /** The collector's limit on names (`DEFAULT_LIMITS.maxNameLength`). */
 const MAX_NAME_LENGTH = DEFAULT_LIMITS.maxNameLength;
+/** Pending start events are emitted early once this many spans started in one tick. */
+const MAX_PENDING_STARTS = 1024;
 const EMPTY_FLUSH: FlushResult = Object.freeze({ done: true, remaining: 0, elapsedMs: 0 });
 
 /**
@@ -78,6 +80,13 @@ export class Wisp {
   private readonly recorder: SpanRecorder;
   private sampledOut = 0;
   private isShutDown = false;
+  /** Spans started in this tick whose start event is not enqueued yet (see `deferStart`). */
+  private readonly pendingStarts: Span[] = [];
+  private startsScheduled = false;
+  private readonly onTickEnd = (): void => {
+    this.startsScheduled = false;
+    this.emitPendingStarts();
+  };
   private uninstallHooks: (() => void) | undefined;
 
   constructor(options?: WispOptions) {
@@ -251,6 +260,7 @@ export class Wisp {
 
   /** Sends what is queued in every exporter; resolves (never rejects) by the deadline. */
   flush(timeoutMs?: number): Promise<FlushResult> {
+    this.emitPendingStarts();
     if (this.exporters.length === 0) return Promise.resolve({ ...EMPTY_FLUSH });
     return fanOutFlush(this.exporters, 'flush', this.timeout(timeoutMs), (c, m, e) => this.report(c, m, e));
   }
@@ -264,6 +274,7 @@ export class Wisp {
       this.isShutDown = true;
       return Promise.resolve({ ...EMPTY_FLUSH });
     }
+    this.emitPendingStarts();
     this.isShutDown = true;
     this.uninstallHooks?.();
     this.uninstallHooks = undefined;
@@ -352,8 +363,36 @@ export class Wisp {
       const t: TraceAttributesInput = { name, release: this.options.release, environment: this.options.environment };
       span.initTrace(trace === undefined ? t : { ...t, ...withoutUndefined(trace), name });
     }
-    if (emitStart) span.emitStart();
+    if (emitStart) this.deferStart(span);
     return span;
+  }
+
+  /**
+   * Start events leave at the end of the tick (a check-phase callback), so that a span that starts
+   * and ends on one tick costs one event, and the caller's tick builds no start event at all. A
+   * span still running by then is enqueued as usual, so long and crashed runs stay visible.
+   * `flush()` and `shutdown()` emit what is pending first.
+   */
+  private deferStart(span: Span): void {
+    // Bounded: a long synchronous burst does not hold every ended span until the tick ends.
+    if (this.pendingStarts.push(span) >= MAX_PENDING_STARTS) this.emitPendingStarts();
+    if (this.startsScheduled) return;
+    this.startsScheduled = true;
+    // Unref'd: it never keeps a process alive; the beforeExit flush emits what is pending.
+    setImmediate(this.onTickEnd).unref();
+  }
+
+  /** Enqueues the start of each pending span that is still running (ended ones send one `full`). */
+  private emitPendingStarts(): void {
+    const spans = this.pendingStarts;
+    for (let i = 0; i < spans.length; i++) {
+      try {
+        spans[i]!.emitStart();
+      } catch (err) {
+        this.report('internal', 'emitting a start event failed', err);
+      }
+    }
+    spans.length = 0;
   }
 
   private recordEvent(parent: Span | undefined, name: string, attributes: SpanAttributes | undefined): void {

@@ -21,7 +21,8 @@ describe('ConsoleExporter', () => {
     expect(exporter.stats()).toMatchObject({ created: 2, sent: 0, queued: 2 });
     expect(await wisp.shutdown(2000)).toMatchObject({ done: true, remaining: 0 });
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => `${l.phase}:${l.name}`)).toEqual(['start:root', 'start:child', 'end:child', 'end:root']);
+    // Both started and ended on one tick: one `full` line each, the child first.
+    expect(lines.map((l) => `${l.phase}:${l.name}`)).toEqual(['full:child', 'full:root']);
     expect(exporter.stats()).toMatchObject({ created: 2, sent: 2, queued: 0, inFlight: 0 });
   });
 

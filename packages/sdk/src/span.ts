@@ -64,6 +64,8 @@ export class Span implements SpanContext {
   private sentInput: Snapshot | undefined;
   /** Version of the trace attributes the start event carried; -1 when it carried none. */
   private sentTraceVersion = -1;
+  /** True once the start event was enqueued (see `emitStart`). */
+  private startSent = false;
 
   /** @internal Spans are created by a client (`startSpan`, `observe`, `trace`). */
   constructor(init: {
@@ -245,8 +247,14 @@ export class Span implements SpanContext {
     return roundMicros(this.anchor + monotonicNow());
   }
 
-  /** @internal The small event enqueued when the span starts. */
+  /**
+   * @internal The small event that makes a running span visible. The client calls it at the end
+   * of the tick the span started in, and only if the span is still running then: a span that
+   * starts and ends within one tick is sent as one `full` event built at its end.
+   */
   emitStart(): void {
+    if (this.isEnded || this.startSent) return;
+    this.startSent = true;
     // Every event literal has the same fields in the same order (absent ones undefined, which JSON
     // and the queue's merge skip): one hidden class, so building it stays cheap.
     const t = this.traceAttrs;
@@ -317,7 +325,8 @@ export class Span implements SpanContext {
     if (error !== undefined) bytes += error.message.length + (error.stack?.length ?? 0) + error.type.length + 40;
     const e: SpanEvent = {
       type: 'span',
-      phase: 'end',
+      // Without a start event before it, the end is the whole span.
+      phase: this.startSent ? 'end' : 'full',
       traceId: this.traceId,
       spanId: this.spanId,
       parentId: this.parentId,
