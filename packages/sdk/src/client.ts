@@ -341,19 +341,7 @@ export class Wisp {
     }
     // Only explicit start times can put a child before its parent: clamp, never show it inverted.
     if (localParent !== undefined && startTime < localParent.startTime) startTime = localParent.startTime;
-    const span = new Span({
-      recorder: this.recorder,
-      traceId,
-      spanId: newSpanId(),
-      parentId,
-      parent: localParent,
-      name,
-      kind,
-      startTime,
-      anchor,
-      sampled,
-      traceState,
-    });
+    const span = new Span(this.recorder, traceId, newSpanId(), parentId, localParent, name, kind, startTime, anchor, sampled, traceState);
     if (!sampled) {
       this.sampledOut++;
       return span;

@@ -19,16 +19,16 @@ export const NOOP_SPAN_RECORDER: SpanRecorder = {
 };
 
 /** The span returned by disabled clients: every method is a no-op; its ids are all zero. */
-export const NOOP_SPAN: Span = new Span({
-  recorder: NOOP_SPAN_RECORDER,
-  traceId: '0'.repeat(32),
-  spanId: '0'.repeat(16),
-  parentId: undefined,
-  parent: undefined,
-  name: 'noop',
-  kind: 'span',
-  startTime: 0,
-  anchor: 0,
-  sampled: false,
-  traceState: undefined,
-});
+export const NOOP_SPAN: Span = new Span(
+  NOOP_SPAN_RECORDER,
+  '0'.repeat(32),
+  '0'.repeat(16),
+  undefined,
+  undefined,
+  'noop',
+  'span',
+  0,
+  0,
+  false,
+  undefined,
+);

@@ -173,4 +173,27 @@ describe('snapshot', () => {
   it('does not redact when redaction is off', () => {
     expect(snapshot({ password: 'p' }, limits, false).value).toEqual({ password: 'p' });
   });
+
+  it('small flat objects (the fast path) give what the walker gives: redaction, numbers, undefined, size', () => {
+    const fields = { q: 'What is the capital of France?', n: 3, nan: NaN, ok: true, nil: null, u: undefined, api_key: 'k', auth: 'Bearer abcdefghijklmnop' };
+    const flat = snapshot(fields);
+    // A null-prototype copy is not a plain object: the walker takes it.
+    const walked = snapshot(Object.assign(Object.create(null) as object, fields));
+    expect(flat.value).toEqual({ q: fields.q, n: 3, nan: 'NaN', ok: true, nil: null, api_key: REDACTED, auth: REDACTED });
+    expect({ ...(walked.value as object) }).toEqual(flat.value);
+    expect(flat.bytes).toBe(walked.bytes);
+    expect(flat.value).not.toBe(fields);
+  });
+
+  it('leaves the fast path for nested values, long strings, toJSON and throwing getters', () => {
+    expect(snapshot({ a: { b: 1 } }).value).toEqual({ a: { b: 1 } });
+    const long = snapshot({ s: 'x'.repeat(40_000) });
+    expect(long.truncated).toBe(true);
+    expect((long.value as { s: string }).s).toMatch(/…\[truncated 7232 chars\]$/);
+    expect(snapshot({ toJSON: () => 'custom', x: 1 }).value).toBe('custom');
+    let reads = 0;
+    const o = { ok: 1, get bad(): number { reads++; throw new Error('boom'); } };
+    expect(snapshot(o).value).toEqual({ ok: 1, bad: '[Thrown: boom]' });
+    expect(reads).toBeLessThanOrEqual(2);
+  });
 });

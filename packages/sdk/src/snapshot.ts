@@ -40,9 +40,78 @@ export function snapshot(value: unknown, limits: SnapshotLimits = DEFAULT_SNAPSH
   if (value === null || value === undefined) return { value: null, bytes: 4, truncated: false };
   const t = typeof value;
   if (t === 'number' || t === 'boolean') return { value: toJsonNumber(value), bytes: 8, truncated: false };
+  if (t === 'object') {
+    const flat = flatRecord(value as object, limits, redact);
+    if (flat !== undefined) return flat;
+  }
   const walk = new Walk(limits, redact);
   const out = walk.value(value, 0);
   return { value: out, bytes: walk.bytes, truncated: walk.truncated };
+}
+
+/** Plain objects with at most this many keys may take the flat fast path. */
+const FLAT_MAX_KEYS = 32;
+/** Strings longer than this leave the flat fast path (the walker applies the caps). */
+const FLAT_MAX_STRING = 1024;
+
+/**
+ * The common input or output: a small plain object whose values are primitives (`{ question }`,
+ * `{ role, content }`). Copied in one loop with the walker's size estimate and redaction, without
+ * allocating a walker or testing the object against every special type. Returns undefined for
+ * anything else (nested objects, long strings, many keys, a Proxy's throwing trap, a `toJSON`),
+ * and the walker starts over: reading the own enumerable fields twice has no effect beyond their
+ * getters, which the walker guards.
+ */
+function flatRecord(o: object, limits: SnapshotLimits, redact: boolean): Snapshot | undefined {
+  if (o === null || limits.maxBytes < 4096 || limits.maxBreadth < FLAT_MAX_KEYS || limits.maxStringLength < FLAT_MAX_STRING) {
+    return undefined;
+  }
+  try {
+    if (Object.getPrototypeOf(o) !== Object.prototype) return undefined;
+    const out: Record<string, unknown> = {};
+    let bytes = 2;
+    let n = 0;
+    for (const key in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, key)) continue;
+      if (++n > FLAT_MAX_KEYS || key === 'toJSON') return undefined;
+      bytes += key.length + 4;
+      if (redact && isSecretKey(key)) {
+        out[key] = REDACTED;
+        bytes += REDACTED.length + 2;
+        continue;
+      }
+      const v = (o as Record<string, unknown>)[key];
+      switch (typeof v) {
+        case 'string':
+          if (v.length > FLAT_MAX_STRING) return undefined;
+          if (redact && isSecretValue(v)) {
+            out[key] = REDACTED;
+            bytes += REDACTED.length + 2;
+          } else {
+            out[key] = v;
+            bytes += v.length + 2;
+          }
+          break;
+        case 'number':
+          out[key] = Number.isFinite(v) ? v : String(v);
+          bytes += 8;
+          break;
+        case 'boolean':
+          out[key] = v;
+          bytes += 5;
+          break;
+        case 'undefined':
+          break;
+        default:
+          if (v !== null) return undefined;
+          out[key] = null;
+          bytes += 4;
+      }
+    }
+    return { value: out, bytes, truncated: false };
+  } catch {
+    return undefined;
+  }
 }
 
 function toJsonNumber(v: unknown): unknown {

@@ -67,32 +67,35 @@ export class Span implements SpanContext {
   /** True once the start event was enqueued (see `emitStart`). */
   private startSent = false;
 
-  /** @internal Spans are created by a client (`startSpan`, `observe`, `trace`). */
-  constructor(init: {
-    recorder: SpanRecorder;
-    traceId: string;
-    spanId: string;
-    parentId: string | undefined;
-    parent: Span | undefined;
-    name: string;
-    kind: ObservationKind;
-    startTime: number;
-    anchor: number;
-    sampled: boolean;
-    traceState: string | undefined;
-  }) {
-    this.recorder = init.recorder;
-    this.traceId = init.traceId;
-    this.spanId = init.spanId;
-    this.parentId = init.parentId;
-    this.parent = init.parent;
-    this.root = init.parent === undefined ? this : init.parent.root;
-    this.name = init.name;
-    this.kind = init.kind;
-    this.startTime = init.startTime;
-    this.anchor = init.anchor;
-    this.sampled = init.sampled;
-    this.traceState = init.traceState;
+  /**
+   * @internal Spans are created by a client (`startSpan`, `observe`, `trace`). Positional
+   * parameters: this runs once per span, and an options object would be one more allocation.
+   */
+  constructor(
+    recorder: SpanRecorder,
+    traceId: string,
+    spanId: string,
+    parentId: string | undefined,
+    parent: Span | undefined,
+    name: string,
+    kind: ObservationKind,
+    startTime: number,
+    anchor: number,
+    sampled: boolean,
+    traceState: string | undefined,
+  ) {
+    this.recorder = recorder;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.parentId = parentId;
+    this.parent = parent;
+    this.root = parent === undefined ? this : parent.root;
+    this.name = name;
+    this.kind = kind;
+    this.startTime = startTime;
+    this.anchor = anchor;
+    this.sampled = sampled;
+    this.traceState = traceState;
   }
 
   /** True once `end()` was called. */
@@ -315,7 +318,10 @@ export class Span implements SpanContext {
     const { output, metadata, modelParameters, error, statusMessage } = this;
     const input = this.input === this.sentInput ? undefined : this.input;
     const attrs = this.traceAttrs;
-    const t = attrs === undefined || attrs.version === this.sentTraceVersion ? undefined : copyTraceAttributes(attrs.value);
+    // The span has ended: its attributes object is handed over, not copied (a later updateTrace()
+    // on this span starts a new set instead of changing the queued event).
+    const t = attrs === undefined || attrs.version === this.sentTraceVersion ? undefined : attrs.value;
+    if (t !== undefined) this.traceAttrs = undefined;
     let bytes = EVENT_BASE_BYTES + this.name.length + (t === undefined ? 0 : attrs!.bytes);
     if (input !== undefined) bytes += input.bytes;
     if (output !== undefined) bytes += output.bytes;
