@@ -49,6 +49,17 @@ describe('Wisp client', () => {
     expect(memory.events.at(-1)).toMatchObject({ name: 'pending', phase: 'start' });
   });
 
+  it('a long synchronous burst does not hold every span until the tick ends: pending starts leave every 1,024 spans', () => {
+    const { wisp, memory } = setup();
+    const outer = wisp.startSpan('outer');
+    for (let i = 0; i < 1_100; i++) wisp.startSpan(`s${i}`).end();
+    // Still on the same tick: the outer span (running) has sent its start, the ended ones one full event each.
+    expect(memory.events.filter((e) => e.phase === 'start').map((e) => e.name)).toEqual(['outer']);
+    expect(memory.events.filter((e) => e.phase === 'full')).toHaveLength(1_100);
+    outer.end();
+    expect(memory.spans()).toHaveLength(1_101);
+  });
+
   it('observe wraps async functions, records errors and re-throws them unchanged', async () => {
     const { wisp, memory } = setup();
     const boom = new RangeError('bad range');
