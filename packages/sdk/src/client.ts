@@ -363,7 +363,8 @@ export class Wisp {
    */
   private deferStart(span: Span): void {
     // Bounded: a long synchronous burst does not hold every ended span until the tick ends.
-    if (this.pendingStarts.push(span) >= MAX_PENDING_STARTS) this.emitPendingStarts();
+    if (this.pendingStarts.length >= MAX_PENDING_STARTS) this.emitPendingStarts();
+    this.pendingStarts.push(span);
     if (this.startsScheduled) return;
     this.startsScheduled = true;
     // Unref'd: it never keeps a process alive; the beforeExit flush emits what is pending.
