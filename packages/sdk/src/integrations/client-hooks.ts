@@ -1,0 +1,39 @@
+/**
+ * What integrations need from a Wisp client beyond its public API, in one place: the client to
+ * use (an explicit one, else the default client looked up at call time, so `init()` may run after
+ * the wrapping) and a way to report the SDK's own problems through the client's diagnostics.
+ *
+ * `Wisp` keeps `report()` private; reaching it here (and only here) keeps the integrations' misuse
+ * and internal errors counted in `stats()` and sent to the same `onInternalError` handler as the
+ * core's. When the client gains a public reporting hook, this file is the one to change.
+ */
+import { Wisp } from '../client.js';
+import { getClient } from '../default-client.js';
+import { consoleDiagnosticHandler } from '../diagnostics.js';
+import type { DiagnosticCode } from '../diagnostics.js';
+
+/** Where an integration's diagnostics go. */
+export type Report = (code: DiagnosticCode, message: string, error?: unknown) => void;
+
+/** The client an integration uses on each call: the given one, else the default client. */
+export function clientFrom(option: unknown, integration: string): () => Wisp {
+  if (option === undefined) return getClient;
+  if (option instanceof Wisp) return () => option;
+  const client = getClient();
+  reportTo(client, 'invalid_argument', `${integration}: \`client\` must be a Wisp client; using the default client`);
+  return getClient;
+}
+
+/** Reports through `client`'s diagnostics; never throws. */
+export function reportTo(client: Wisp | undefined, code: DiagnosticCode, message: string, error?: unknown): void {
+  try {
+    const report = (client as unknown as { report?: Report } | undefined)?.report;
+    if (client !== undefined && typeof report === 'function') {
+      report.call(client, code, message, error);
+    } else {
+      consoleDiagnosticHandler(error === undefined ? { code, message } : { code, message, error });
+    }
+  } catch {
+    // A diagnostic handler that throws has nowhere left to report to.
+  }
+}
