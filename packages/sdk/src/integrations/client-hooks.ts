@@ -3,10 +3,13 @@
  * use (an explicit one, else the default client looked up at call time, so `init()` may run after
  * the wrapping) and a way to report the SDK's own problems through the client's diagnostics.
  *
- * `Wisp` keeps `report()` private; reaching it here (and only here) keeps the integrations' misuse
- * and internal errors counted in `stats()` and sent to the same `onInternalError` handler as the
- * core's. When the client gains a public reporting hook, this file is the one to change.
+ * `Wisp` keeps `report()` and its span recorder private; reaching them here (and only here) keeps
+ * the integrations' misuse and internal errors counted in `stats()` and sent to the same
+ * `onInternalError` handler as the core's, and lets the OpenTelemetry bridge hand finished span
+ * events to the client's exporters. When the client gains public hooks for these, this file is the
+ * one to change.
  */
+import type { SpanEvent } from '@wisp/protocol';
 import { Wisp } from '../client.js';
 import { getClient } from '../default-client.js';
 import { consoleDiagnosticHandler } from '../diagnostics.js';
@@ -36,4 +39,14 @@ export function reportTo(client: Wisp | undefined, code: DiagnosticCode, message
   } catch {
     // A diagnostic handler that throws has nowhere left to report to.
   }
+}
+
+/** Hands a finished span event to every exporter of `client`, as its own spans are. */
+export type Emit = (event: SpanEvent, bytes: number) => void;
+
+/** `client`'s path to its exporters, or `undefined` if this client does not have one. */
+export function emitterOf(client: Wisp): Emit | undefined {
+  const recorder = (client as unknown as { recorder?: { emit?: Emit } }).recorder;
+  const emit = recorder?.emit;
+  return typeof emit === 'function' ? emit : undefined;
 }
