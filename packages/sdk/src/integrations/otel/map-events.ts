@@ -5,7 +5,7 @@
  * The other events are returned to become child observations of kind `event`.
  */
 import { AttributeSet } from './attribute-set.js';
-import { parseJsonish } from './json-value.js';
+import { parseJsonish } from '../json-value.js';
 import type { Attributes, OtelSpanEvent } from './otel-shapes.js';
 import { hrTimeToMs } from './hr-time.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Usage } from '@wisp/protocol';
 import type { AttributeSet } from './attribute-set.js';
-import { parseJsonish } from './json-value.js';
+import { parseJsonish } from '../json-value.js';
 
 export interface GenerationFields {
   provider?: string;

@@ -5,7 +5,7 @@
  */
 import type { ObservationKind } from '@wisp/protocol';
 import type { AttributeSet } from './attribute-set.js';
-import { parseJsonish, unflattenIndexed } from './json-value.js';
+import { parseJsonish, unflattenIndexed } from '../json-value.js';
 
 type Rule = (attrs: AttributeSet) => unknown;
 

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, SPAN_ID_RE, TRACE_ID_RE } from '@wisp/protocol';
 import { newSpanId } from '../../ids.js';
 import { AttributeSet } from './attribute-set.js';
 import { hrTimeToMs } from './hr-time.js';
-import { parseJsonish } from './json-value.js';
+import { parseJsonish } from '../json-value.js';
 import { mapEvents } from './map-events.js';
 import { mapGeneration } from './map-generation.js';
 import { mapIo } from './map-io.js';

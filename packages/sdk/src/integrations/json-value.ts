@@ -1,7 +1,8 @@
 /**
- * OTel attributes are flat scalars, so instrumentations put messages and documents in JSON
- * strings. Those are parsed to keep their structure, but only up to a size: a bigger string would
- * be cut by the snapshot anyway, and parsing it is work on the app's tick (OTel ends spans there).
+ * Structured values that arrive as JSON strings (OTel attributes are flat scalars, so
+ * instrumentations encode messages and documents; LangChain encodes tool inputs) are parsed to keep
+ * their structure, but only up to a size: a bigger string would be cut by the snapshot anyway, and
+ * parsing is work on the app's tick (OTel ends spans there, LangChain awaits its callbacks).
  */
 
 /** Longest JSON string parsed, in characters. */
