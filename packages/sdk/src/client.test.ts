@@ -194,7 +194,8 @@ describe('Wisp client', () => {
     const { wisp, memory } = setup();
     const v = await wisp.startActiveSpan('active', async (span) => {
       expect(wisp.getActiveSpan()).toBe(span);
-      await new Promise((r) => setTimeout(r, 1));
+      // A turn of the loop: the span is seen running (a start event), and stays active after it.
+      await nextTick();
       return wisp.startSpan('inner').parentId;
     });
     const active = memory.spans().find((s) => s.name === 'active')!;
@@ -209,6 +210,7 @@ describe('Wisp client', () => {
   it('generations record provider, model, parameters, usage, cost and time to first token', async () => {
     const { wisp, memory } = setup();
     const gen = wisp.startGeneration('chat', { provider: 'openai', model: 'gpt-4o', modelParameters: { temperature: 0.2 }, input: [{ role: 'user', content: 'hi' }] });
+    await nextTick();
     await new Promise((r) => setTimeout(r, 5));
     gen.markFirstToken();
     gen.recordChunk().recordChunk();
