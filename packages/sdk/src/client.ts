@@ -286,6 +286,22 @@ export class Wisp {
     return summarizeStats(this.exporters, this.sampledOut, this.diagnostics.counts, (c, m, e) => this.report(c, m, e));
   }
 
+  /**
+   * @internal For integrations (`@wisp/sdk/openai`, `/otel`, `/langchain`): reports an SDK-side
+   * problem through this client's diagnostics (`onInternalError`, `stats().diagnostics`).
+   */
+  reportDiagnostic(code: DiagnosticCode, message: string, error?: unknown): void {
+    this.report(code, message, error);
+  }
+
+  /**
+   * @internal For the OpenTelemetry bridge: enqueues a span event built elsewhere on every exporter
+   * of this client, as its own spans' events are. `bytes` is the event's estimated serialized size.
+   */
+  emitEvent(event: SpanEvent, bytes: number): void {
+    this.recorder.emit(event, bytes);
+  }
+
   private timeout(ms: number | undefined): number {
     if (ms === undefined) return this.options.shutdownTimeoutMs;
     if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return ms;

@@ -1,13 +1,9 @@
 /**
  * What integrations need from a Wisp client beyond its public API, in one place: the client to
  * use (an explicit one, else the default client looked up at call time, so `init()` may run after
- * the wrapping) and a way to report the SDK's own problems through the client's diagnostics.
- *
- * `Wisp` keeps `report()` and its span recorder private; reaching them here (and only here) keeps
- * the integrations' misuse and internal errors counted in `stats()` and sent to the same
- * `onInternalError` handler as the core's, and lets the OpenTelemetry bridge hand finished span
- * events to the client's exporters. When the client gains public hooks for these, this file is the
- * one to change.
+ * the wrapping), a way to report the SDK's own problems through the client's diagnostics, and (for
+ * the OpenTelemetry bridge) the client's path to its exporters. Both go through the client's
+ * `@internal` hooks `reportDiagnostic()` and `emitEvent()`.
  */
 import type { SpanEvent } from '@wisp/protocol';
 import { Wisp } from '../client.js';
@@ -30,12 +26,8 @@ export function clientFrom(option: unknown, integration: string): () => Wisp {
 /** Reports through `client`'s diagnostics; never throws. */
 export function reportTo(client: Wisp | undefined, code: DiagnosticCode, message: string, error?: unknown): void {
   try {
-    const report = (client as unknown as { report?: Report } | undefined)?.report;
-    if (client !== undefined && typeof report === 'function') {
-      report.call(client, code, message, error);
-    } else {
-      consoleDiagnosticHandler(error === undefined ? { code, message } : { code, message, error });
-    }
+    if (client !== undefined) client.reportDiagnostic(code, message, error);
+    else consoleDiagnosticHandler(error === undefined ? { code, message } : { code, message, error });
   } catch {
     // A diagnostic handler that throws has nowhere left to report to.
   }
@@ -46,7 +38,5 @@ export type Emit = (event: SpanEvent, bytes: number) => void;
 
 /** `client`'s path to its exporters, or `undefined` if this client does not have one. */
 export function emitterOf(client: Wisp): Emit | undefined {
-  const recorder = (client as unknown as { recorder?: { emit?: Emit } }).recorder;
-  const emit = recorder?.emit;
-  return typeof emit === 'function' ? emit : undefined;
+  return client.enabled ? (event, bytes) => client.emitEvent(event, bytes) : undefined;
 }
