@@ -23,7 +23,7 @@ interface PendingWrite {
 }
 
 export interface WriteQueueDeps {
-  store: Pick<SpanWriter, 'write'>;
+  store: Pick<SpanWriter, 'write' | 'prepare'>;
   options: WriteQueueOptions;
   metrics: CollectorMetrics;
   /** Called after each successful commit with the writes it made durable. Must not throw. */
@@ -95,6 +95,12 @@ export class WriteQueue {
       throw new WispError('WISP_ERR_OVERLOADED', `The write queue is full (${this.queuedEvents} events waiting)`, {
         retryAfterSeconds: RETRY_AFTER_OVERLOADED_S,
       });
+    }
+    try {
+      // While the running commit holds the store, not after it.
+      this.deps.store.prepare?.(write);
+    } catch {
+      // `write` meets the same error and reports it for this request alone.
     }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ write, events, bytes, resolve, reject });

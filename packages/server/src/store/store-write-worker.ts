@@ -5,8 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Store } from './store.js';
+import { unpackWrites, type PackedWrites } from './sqlite/packed-writes.js';
+import type { PreparedWrite } from './sqlite/prepared-event.js';
 
-export type WriteOp = 'write' | 'markAbandoned' | 'deleteExpired' | 'close';
+export type WriteOp = 'write' | 'writePacked' | 'markAbandoned' | 'deleteExpired' | 'close';
 export interface WriteRequest {
   id: number;
   op: WriteOp;
@@ -17,7 +19,9 @@ export type WriteAnswer = { id: number; ok: true; result: unknown } | { id: numb
 const { path } = workerData as { path: string };
 // The specifier is a variable so that this file compiles before the SQLite store module exists.
 const specifier = './sqlite/sqlite-store.js';
-const { SqliteStore } = (await import(specifier)) as { SqliteStore: new (o: { path: string }) => Store };
+const { SqliteStore } = (await import(specifier)) as {
+  SqliteStore: new (o: { path: string }) => Store & { writePrepared(writes: PreparedWrite[]): void };
+};
 const store = new SqliteStore({ path });
 await store.migrate();
 
@@ -25,7 +29,8 @@ parentPort!.on('message', (req: WriteRequest) => {
   void (async () => {
     try {
       let result: unknown;
-      if (req.op === 'write') result = await store.write(req.args[0] as Parameters<Store['write']>[0]);
+      if (req.op === 'writePacked') store.writePrepared((req.args[0] as PackedWrites[]).flatMap(unpackWrites));
+      else if (req.op === 'write') result = await store.write(req.args[0] as Parameters<Store['write']>[0]);
       else if (req.op === 'markAbandoned') result = await store.markAbandoned(req.args[0] as number);
       else if (req.op === 'deleteExpired') result = await store.deleteExpired(req.args[0] as number, req.args[1] as number);
       else {

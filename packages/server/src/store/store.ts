@@ -40,6 +40,12 @@ export interface StoreCapabilities {
 /** Writes. `write` is atomic over all its writes and resolves only once they are durable. */
 export interface SpanWriter {
   write(writes: ProjectWrite[]): Promise<void>;
+  /**
+   * Optional: work on one write that can be done before `write` is called with it (the write queue
+   * calls it when the write is queued, off the critical path of the running commit). `write` gives
+   * the same result whether or not it was called; it may throw, and then `write` reports the error.
+   */
+  prepare?(write: ProjectWrite): void;
   /** Marks spans that started before `olderThan` and never ended as abandoned; returns how many. */
   markAbandoned(olderThan: number): Promise<number>;
   /** Deletes at most `batchSize` expired rows per call (per-project retention); returns how many. */

@@ -9,6 +9,8 @@
 import { Worker } from 'node:worker_threads';
 import type { ProjectWrite, Store } from './store.js';
 import type { WriteAnswer, WriteOp, WriteRequest } from './store-write-worker.js';
+import { packWrites, type PackedWrites } from './sqlite/packed-writes.js';
+import { prepareWrites } from './sqlite/prepared-event.js';
 
 export class WorkerWriteStoreError extends Error {
   constructor(
@@ -71,9 +73,17 @@ export async function withWriteWorker(reads: Store, path: string): Promise<Store
       worker.postMessage({ id, op, args } satisfies WriteRequest);
     });
 
+  // Serializing payloads and packing happen on this thread, as each write is queued: the write
+  // thread is the bottleneck, and receives flat streams instead of event objects (packed-writes.ts).
+  const packs = new WeakMap<ProjectWrite, PackedWrites>();
+  const pack = (w: ProjectWrite): PackedWrites => packWrites(prepareWrites([w]));
   const overrides: Partial<Store> = {
+    prepare: (write: ProjectWrite) => {
+      packs.set(write, pack(write));
+    },
     write: async (writes: ProjectWrite[]) => {
-      await call('write', [writes]);
+      if (writes.length === 0) return;
+      await call('writePacked', [writes.map((w) => packs.get(w) ?? pack(w))]);
     },
     markAbandoned: async (olderThan: number) => (await call('markAbandoned', [olderThan])) as number,
     deleteExpired: async (now: number, batchSize: number) => (await call('deleteExpired', [now, batchSize])) as number,

@@ -14,8 +14,9 @@
  * Applying the same event twice changes nothing; applying a set of events in any order gives the
  * same state, because each field's final value is the maximum of a total order over its candidates.
  */
-import type { ObservationKind, ObservationStatus, SpanEvent, Level, Usage } from '@wisp/protocol';
+import type { ObservationKind, ObservationStatus, Level, Usage } from '@wisp/protocol';
 import { OBSERVATION_KINDS, LEVELS } from '@wisp/protocol';
+import type { PreparedPayload, PreparedSpanEvent } from './prepared-event.js';
 
 /** Fields with merge state, in a fixed order: their position is their code in the stored state. */
 const FIELDS = [
@@ -88,9 +89,9 @@ export interface SpanState {
   outputHash: string | null;
   /** `usage` parsed, for the text it was parsed from. */
   usageCache?: { text: string; usage: Usage };
-  /** The original value of a preview source when this merge changed it (root previews). */
-  inputValue?: unknown;
-  outputValue?: unknown;
+  /** The payload when this merge changed it (a root's becomes the trace preview). */
+  inputNew?: PreparedPayload;
+  outputNew?: PreparedPayload;
 }
 
 export function newSpanState(spanId: string): SpanState {
@@ -160,11 +161,6 @@ function winsEarliest(s: SpanState, field: Field, time: number, next: Scalar, cu
   return false;
 }
 
-function json(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return JSON.stringify(value);
-}
-
 /** Usage with a fixed key order and only non-negative finite counts, or null when empty. */
 export function canonicalUsage(u: Usage | undefined): string | null {
   if (!u || typeof u !== 'object') return null;
@@ -190,7 +186,7 @@ export function payloadHash(text: string): string {
 }
 
 /** Applies one event. Returns nothing; the state is updated in place. */
-export function applySpanEvent(s: SpanState, e: SpanEvent): void {
+export function applySpanEvent(s: SpanState, e: PreparedSpanEvent): void {
   const t = e.time;
   if (e.startTime !== undefined && winsEarliest(s, 'startTime', t, e.startTime, s.startTime)) s.startTime = e.startTime;
   if (e.parentId !== undefined && winsEarliest(s, 'parentId', t, e.parentId, s.parentId)) s.parentId = e.parentId;
@@ -207,25 +203,16 @@ export function applySpanEvent(s: SpanState, e: SpanEvent): void {
 
   if (e.level !== undefined && LEVEL_SET.has(e.level) && wins(s, 'level', t, e.level, s.level)) s.level = e.level;
   if (e.statusMessage !== undefined && wins(s, 'statusMessage', t, e.statusMessage, s.statusMessage)) s.statusMessage = e.statusMessage;
-  if (e.error !== undefined) {
-    const v = json(e.error);
-    if (wins(s, 'error', t, v, s.error)) {
-      s.error = v;
-      s.errorType = e.error?.type ?? null;
-      s.errorMessage = e.error?.message ?? null;
-    }
+  if (e.error !== undefined && wins(s, 'error', t, e.error, s.error)) {
+    s.error = e.error;
+    s.errorType = e.errorType ?? null;
+    s.errorMessage = e.errorMessage ?? null;
   }
   if (e.service !== undefined && wins(s, 'service', t, e.service, s.service)) s.service = e.service;
   if (e.provider !== undefined && wins(s, 'provider', t, e.provider, s.provider)) s.provider = e.provider;
   if (e.model !== undefined && wins(s, 'model', t, e.model, s.model)) s.model = e.model;
-  if (e.modelParameters !== undefined) {
-    const v = json(e.modelParameters);
-    if (wins(s, 'modelParameters', t, v, s.modelParameters)) s.modelParameters = v;
-  }
-  if (e.usage !== undefined) {
-    const v = canonicalUsage(e.usage);
-    if (wins(s, 'usage', t, v, s.usage)) s.usage = v;
-  }
+  if (e.modelParameters !== undefined && wins(s, 'modelParameters', t, e.modelParameters, s.modelParameters)) s.modelParameters = e.modelParameters;
+  if (e.usage !== undefined && wins(s, 'usage', t, e.usage, s.usage)) s.usage = e.usage;
   if (e.cost !== undefined && Number.isFinite(e.cost) && wins(s, 'cost', t, e.cost, s.costComputed ? null : s.cost)) {
     s.cost = e.cost;
     s.costComputed = false;
@@ -233,35 +220,23 @@ export function applySpanEvent(s: SpanState, e: SpanEvent): void {
   if (e.completionStartTime !== undefined && wins(s, 'completionStartTime', t, e.completionStartTime, s.completionStartTime)) {
     s.completionStartTime = e.completionStartTime;
   }
-  if (e.stream !== undefined) {
-    const v = json(e.stream);
-    if (wins(s, 'stream', t, v, s.stream)) s.stream = v;
+  if (e.stream !== undefined && wins(s, 'stream', t, e.stream, s.stream)) s.stream = e.stream;
+  if (e.metadata !== undefined && wins(s, 'metadata', t, e.metadata, s.metadata)) s.metadata = e.metadata;
+  const input = e.input;
+  if (input !== undefined && wins(s, 'input', t, input.hash, s.inputHash) && input.hash !== s.inputHash) {
+    s.input = input.json;
+    s.inputHash = input.hash;
+    s.inputBytes = input.bytes;
+    s.inputNew = input;
+    s.payloadDirty = true;
   }
-  if (e.metadata !== undefined) {
-    const v = json(e.metadata);
-    if (wins(s, 'metadata', t, v, s.metadata)) s.metadata = v;
-  }
-  if (e.input !== undefined) {
-    const text = JSON.stringify(e.input);
-    const hash = payloadHash(text);
-    if (wins(s, 'input', t, hash, s.inputHash) && hash !== s.inputHash) {
-      s.input = text;
-      s.inputHash = hash;
-      s.inputBytes = Buffer.byteLength(text);
-      s.inputValue = e.input;
-      s.payloadDirty = true;
-    }
-  }
-  if (e.output !== undefined) {
-    const text = JSON.stringify(e.output);
-    const hash = payloadHash(text);
-    if (wins(s, 'output', t, hash, s.outputHash) && hash !== s.outputHash) {
-      s.output = text;
-      s.outputHash = hash;
-      s.outputBytes = Buffer.byteLength(text);
-      s.outputValue = e.output;
-      s.payloadDirty = true;
-    }
+  const output = e.output;
+  if (output !== undefined && wins(s, 'output', t, output.hash, s.outputHash) && output.hash !== s.outputHash) {
+    s.output = output.json;
+    s.outputHash = output.hash;
+    s.outputBytes = output.bytes;
+    s.outputNew = output;
+    s.payloadDirty = true;
   }
 }
 

@@ -8,9 +8,9 @@
  * its new one added, which is what makes re-deliveries free and corrections exact.
  */
 import type { Database } from 'better-sqlite3';
-import type { SdkReportEvent, SpanEvent } from '@wisp/protocol';
+import type { SdkReportEvent } from '@wisp/protocol';
 import { computeCost, type CostQuery, type PriceOverride } from '../../pricing/index.js';
-import type { ProjectWrite } from '../store.js';
+import type { PreparedSpanEvent, PreparedWrite } from './prepared-event.js';
 import { OBSERVATION_COLUMNS, dimsFromRow, observationValues, stateFromRow, type ObservationRow } from './observation-row.js';
 import { TRACE_COLUMNS, type SpanWriteStatements, type TraceRow } from './write-statements.js';
 import { RollupAccumulator, contributionOf, sameContribution, type Contribution, type SpanDims } from './rollup-accumulator.js';
@@ -114,8 +114,8 @@ export class SpanWriter {
     this.rollups.resetCache();
   }
 
-  writeAll(writes: readonly ProjectWrite[]): void {
-    const byProject = new Map<string, { spans: SpanEvent[]; reports: SdkReportEvent[] }>();
+  writeAll(writes: readonly PreparedWrite[]): void {
+    const byProject = new Map<string, { spans: PreparedSpanEvent[]; reports: SdkReportEvent[] }>();
     for (const w of writes) {
       let g = byProject.get(w.projectId);
       if (!g) byProject.set(w.projectId, (g = { spans: [], reports: [] }));
@@ -130,7 +130,7 @@ export class SpanWriter {
         this.st.ensureProject.run(projectId, projectId, this.now());
         this.knownProjects.add(projectId);
       }
-      const traces = new Map<string, Map<string, SpanEvent[]>>();
+      const traces = new Map<string, Map<string, PreparedSpanEvent[]>>();
       for (const e of g.spans) {
         let spans = traces.get(e.traceId);
         if (!spans) traces.set(e.traceId, (spans = new Map()));
@@ -166,7 +166,7 @@ export class SpanWriter {
    * taken as new, which it usually is: its row is inserted without a read first, and only when the
    * insert finds the row there is the trace read and merged again.
    */
-  private writeTrace(projectId: string, traceId: string, spans: Map<string, SpanEvent[]>, acc: RollupAccumulator, stored = false): TraceState {
+  private writeTrace(projectId: string, traceId: string, spans: Map<string, PreparedSpanEvent[]>, acc: RollupAccumulator, stored = false): TraceState {
     const traceKey = projectId + '\u0000' + traceId;
     const row = this.traceRows.get(traceKey) ?? (stored ? this.st.selectTrace.get(projectId, traceId) : undefined);
     // Rollup changes of a trace taken as new wait until its insert succeeded.
@@ -263,8 +263,8 @@ export class SpanWriter {
         s.payloadDirty = false;
         s.input = undefined;
         s.output = undefined;
-        s.inputValue = undefined;
-        s.outputValue = undefined;
+        s.inputNew = undefined;
+        s.outputNew = undefined;
         remember(this.runningSpans, key, { id, state: s, values }, MAX_RUNNING_CACHED);
       } else if (existing) {
         this.runningSpans.delete(key);

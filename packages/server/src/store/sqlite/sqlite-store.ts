@@ -38,6 +38,7 @@ import { migrate } from './migrate.js';
 import { openDatabase, type SqliteOptions } from './open-database.js';
 import { ProjectRepository } from './project-repository.js';
 import { Retention } from './retention.js';
+import { prepareWrites, type PreparedWrite } from './prepared-event.js';
 import { SpanWriter, type PriceOverridesLookup } from './span-writer.js';
 import { SpanWriteStatements } from './write-statements.js';
 import { errorTypes } from './read/errors.js';
@@ -69,7 +70,7 @@ export class SqliteStore implements Store {
     abandoner: Abandoner;
     retention: Retention;
     projects: ProjectRepository;
-    writeTx: (writes: readonly ProjectWrite[]) => void;
+    writeTx: (writes: readonly PreparedWrite[]) => void;
   } | null = null;
   private closed = false;
 
@@ -84,7 +85,7 @@ export class SqliteStore implements Store {
     const now = this.options.now ?? Date.now;
     const statements = new SpanWriteStatements(this.db);
     const writer = new SpanWriter(statements, this.db, this.options.priceOverrides, now);
-    const tx = this.db.transaction((writes: readonly ProjectWrite[]) => writer.writeAll(writes));
+    const tx = this.db.transaction((writes: readonly PreparedWrite[]) => writer.writeAll(writes));
     this.parts = {
       writer,
       abandoner: new Abandoner(this.db),
@@ -114,6 +115,12 @@ export class SqliteStore implements Store {
   // Writes ------------------------------------------------------------------------------------
 
   async write(writes: ProjectWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    this.p.writeTx(prepareWrites(writes));
+  }
+
+  /** `write` of events already prepared (by the write worker's caller, see worker-write-store.ts). */
+  writePrepared(writes: readonly PreparedWrite[]): void {
     if (writes.length === 0) return;
     this.p.writeTx(writes);
   }

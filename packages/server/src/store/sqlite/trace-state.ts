@@ -3,10 +3,11 @@
  * set union), totals kept as sums of its spans' contributions, and the root-derived columns.
  * No I/O; the writer loads and stores it.
  */
-import type { ObservationStatus, TraceAttributes } from '@wisp/protocol';
+import type { ObservationStatus } from '@wisp/protocol';
 import { OBSERVATION_KINDS } from '@wisp/protocol';
 import { PREVIEW_CHARS } from './schema.js';
-import { durationOf, payloadHash, roundMicros, usageOf, type SpanState } from './span-merge.js';
+import type { PreparedPayload, PreparedTraceAttributes } from './prepared-event.js';
+import { durationOf, roundMicros, usageOf, type SpanState } from './span-merge.js';
 
 export interface TraceTotals {
   spanCount: number;
@@ -112,16 +113,13 @@ function winsAttr(t: TraceState, field: string, time: number, next: string | nul
 }
 
 /** Merges the `trace` attributes of one event (at event time `time`). */
-export function applyTraceAttributes(t: TraceState, a: TraceAttributes, time: number): void {
+export function applyTraceAttributes(t: TraceState, a: PreparedTraceAttributes, time: number): void {
   if (a.name !== undefined && winsAttr(t, 'name', time, a.name, t.name)) t.name = a.name;
   if (a.userId !== undefined && winsAttr(t, 'userId', time, a.userId, t.userId)) t.userId = a.userId;
   if (a.sessionId !== undefined && winsAttr(t, 'sessionId', time, a.sessionId, t.sessionId)) t.sessionId = a.sessionId;
   if (a.release !== undefined && winsAttr(t, 'release', time, a.release, t.release)) t.release = a.release;
   if (a.environment !== undefined && winsAttr(t, 'environment', time, a.environment, t.environment)) t.environment = a.environment;
-  if (a.metadata !== undefined) {
-    const v = JSON.stringify(a.metadata);
-    if (winsAttr(t, 'metadata', time, v, t.metadata)) t.metadata = v;
-  }
+  if (a.metadata !== undefined && winsAttr(t, 'metadata', time, a.metadata, t.metadata)) t.metadata = a.metadata;
   if (Array.isArray(a.tags) && a.tags.length > 0) {
     const set = new Set(t.tags);
     let grew = false;
@@ -133,23 +131,17 @@ export function applyTraceAttributes(t: TraceState, a: TraceAttributes, time: nu
     }
     if (grew) t.tags = [...set].sort();
   }
-  if (a.input !== undefined) {
-    const text = JSON.stringify(a.input);
-    const hash = payloadHash(text);
-    if (winsAttr(t, 'input', time, hash, (t.merge.ih as string | undefined) ?? null)) {
-      t.merge.ih = hash;
-      t.input = text;
-      t.inputPreview = previewOf(a.input);
-    }
+  const input = a.input;
+  if (input !== undefined && winsAttr(t, 'input', time, input.hash, (t.merge.ih as string | undefined) ?? null)) {
+    t.merge.ih = input.hash;
+    t.input = input.json;
+    t.inputPreview = payloadPreview(input);
   }
-  if (a.output !== undefined) {
-    const text = JSON.stringify(a.output);
-    const hash = payloadHash(text);
-    if (winsAttr(t, 'output', time, hash, (t.merge.oh as string | undefined) ?? null)) {
-      t.merge.oh = hash;
-      t.output = text;
-      t.outputPreview = previewOf(a.output);
-    }
+  const output = a.output;
+  if (output !== undefined && winsAttr(t, 'output', time, output.hash, (t.merge.oh as string | undefined) ?? null)) {
+    t.merge.oh = output.hash;
+    t.output = output.json;
+    t.outputPreview = payloadPreview(output);
   }
 }
 
@@ -181,6 +173,16 @@ export function previewOf(value: unknown): string | null {
   walk(value, 0);
   const text = parts.join(' ').slice(0, PREVIEW_CHARS);
   return text === '' ? null : text;
+}
+
+/** The preview of a prepared payload, computed from its JSON when it was not prepared. */
+export function payloadPreview(p: PreparedPayload): string | null {
+  if (p.preview !== undefined) return p.preview;
+  try {
+    return previewOf(JSON.parse(p.json));
+  } catch {
+    return null;
+  }
 }
 
 /** The bit of a kind in `traces.kinds`. */
@@ -285,8 +287,8 @@ function applyRoot(t: TraceState, s: SpanState): void {
   t.rootStart = s.startTime;
   if (t.merge.name === undefined) t.name = s.name;
   if (s.service !== null) t.service = s.service;
-  if (t.merge.input === undefined && s.inputValue !== undefined) t.inputPreview = previewOf(s.inputValue);
-  if (t.merge.output === undefined && s.outputValue !== undefined) t.outputPreview = previewOf(s.outputValue);
+  if (t.merge.input === undefined && s.inputNew !== undefined) t.inputPreview = payloadPreview(s.inputNew);
+  if (t.merge.output === undefined && s.outputNew !== undefined) t.outputPreview = payloadPreview(s.outputNew);
   t.endTime = s.endTime;
   t.rootStatus = s.status;
 }
