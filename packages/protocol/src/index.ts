@@ -67,3 +67,17 @@ export type {
   ModelPrice,
   PricingResponse,
 } from './api.js';
+export { AttributeBag } from './otel-mapping/attribute-bag.js';
+export type { AttributeEntries } from './otel-mapping/attribute-bag.js';
+export { parseJsonish } from './otel-mapping/parse-jsonish.js';
+export type { JsonBounds } from './otel-mapping/parse-jsonish.js';
+export { setOwn } from './otel-mapping/set-own.js';
+export { mapKind, TOOL_NAME_KEYS } from './otel-mapping/map-kind.js';
+export { mapGeneration } from './otel-mapping/map-generation.js';
+export type { GenerationFields } from './otel-mapping/map-generation.js';
+export { mapIo } from './otel-mapping/map-io.js';
+export type { IoFields } from './otel-mapping/map-io.js';
+export { mapEvents } from './otel-mapping/map-events.js';
+export type { SpanEventView, EventFields, ExceptionInfo } from './otel-mapping/map-events.js';
+export { mapTraceIdentity } from './otel-mapping/map-trace-identity.js';
+export type { TraceIdentity } from './otel-mapping/map-trace-identity.js';

@@ -1,18 +1,9 @@
+import { setOwn } from '@wisp/protocol';
 import { OTLP_VALUE_LIMITS } from './otlp-span.js';
 import type { OtlpAttribute } from './otlp-span.js';
 
 /** Marks a value cut by a limit, so nobody mistakes it for what the client sent. */
 export const DEPTH_LIMIT_MARK = '[wisp: value nested too deep]';
-
-/**
- * Sets an own property even for keys like `__proto__`: attribute keys come from clients, and a plain
- * assignment of `__proto__` would change the object's prototype instead of storing the value.
- */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else target[key] = value;
-}
 
 export function boundString(value: string): string {
   const max = OTLP_VALUE_LIMITS.maxStringChars;

@@ -1,4 +1,11 @@
-import { setOwn } from './any-value.js';
+import type { JsonBounds } from '@wisp/protocol';
+import { setOwn } from '@wisp/protocol';
+
+/**
+ * JSON carried in attribute strings is parsed up to the payload limit; deeper than 32 levels it
+ * stays the string (the native wire allows 64).
+ */
+export const OTLP_JSON_BOUNDS: JsonBounds = { maxChars: 1_048_576, maxDepth: 32 };
 
 /** Characters of one input or output kept; larger payloads are stored as cut JSON text. */
 export const MAX_PAYLOAD_CHARS = 1_048_576;

@@ -1,6 +1,7 @@
 /** One test per mapping rule, old and new attribute names, through the public decoder. */
 import { describe, expect, it } from 'vitest';
 import type { SpanEvent } from '@wisp/protocol';
+import { findPrice } from '../pricing/index.js';
 import { decodeOtlpTraces } from './index.js';
 import { jsonBody, PARENT_ID, protobufBody, SPAN_ID, START_MS, START_NANOS, TRACE_ID } from './otlp-test-bodies.js';
 import type { TestSpan } from './otlp-test-bodies.js';
@@ -119,6 +120,35 @@ describe('provider and model', () => {
     const span = one(attributes);
     expect(span.provider).toBe(provider);
     expect(span.metadata?.['gen_ai.system']).toBeUndefined();
+  });
+
+  it('a Vercel AI SDK generation: `openai.chat` in gen_ai.system and ai.model.provider is provider `openai`, priced as such', () => {
+    const span = one({
+      'ai.operationId': 'ai.generateText.doGenerate',
+      'ai.model.provider': 'openai.chat',
+      'ai.model.id': 'gpt-4o-mini',
+      'ai.response.model': 'gpt-4o-mini-2024-07-18',
+      'ai.settings.maxRetries': 2,
+      'gen_ai.system': 'openai.chat',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+    });
+    expect(span).toMatchObject({ kind: 'generation', provider: 'openai', model: 'gpt-4o-mini-2024-07-18', modelParameters: { maxRetries: 2 } });
+    // The provider's and response model's other spellings are not kept a second time; the requested alias is.
+    for (const key of ['ai.model.provider', 'gen_ai.system', 'ai.response.model', 'ai.settings.maxRetries']) {
+      expect(span.metadata?.[key]).toBeUndefined();
+    }
+    expect(span.metadata).toMatchObject({ 'gen_ai.request.model': 'gpt-4o-mini', 'ai.model.id': 'gpt-4o-mini' });
+    // Per-provider price overrides name the plain provider; `openai.chat` would match none.
+    const overrides = [{ model: 'gpt-4o-mini', provider: 'openai', input: 1, output: 2 }];
+    expect(findPrice({ provider: span.provider, model: span.model as string, overrides })?.source).toBe('override');
+    expect(findPrice({ provider: 'openai.chat', model: span.model as string, overrides })?.source).toBe('builtin');
+  });
+
+  it('keeps a provider that is not the Vercel AI SDK\'s whole, dots included', () => {
+    expect(one({ 'gen_ai.system': 'aws.bedrock' }).provider).toBe('aws.bedrock');
+    const both = one({ 'gen_ai.provider.name': 'azure.ai.openai', 'ai.model.provider': 'azure.chat' });
+    expect(both.provider).toBe('azure.ai.openai');
   });
 
   it('prefers the response model and keeps a different requested model as metadata', () => {

@@ -1,20 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { ErrorInfo, Level, SpanEvent, TraceAttributes } from '@wisp/protocol';
-import { LEVELS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from '@wisp/protocol';
-import { AttributeBag } from './attribute-bag.js';
-import { mapEvents } from './map-events.js';
-import { mapGeneration } from './map-generation.js';
-import { mapIo } from './map-io.js';
-import { mapKind } from './map-kind.js';
-import type { OtlpEvent, OtlpSpan } from './otlp-span.js';
-import { parseJsonish } from './structured-value.js';
+import type { AttributeEntries, ErrorInfo, Level, SpanEvent, SpanEventView, TraceAttributes } from '@wisp/protocol';
+import {
+  AttributeBag,
+  LEVELS,
+  MAX_TIMESTAMP_MS,
+  MIN_TIMESTAMP_MS,
+  TOOL_NAME_KEYS,
+  mapEvents,
+  mapGeneration,
+  mapIo,
+  mapKind,
+  mapTraceIdentity,
+  parseJsonish,
+} from '@wisp/protocol';
+import type { OtlpAttribute, OtlpEvent, OtlpSpan } from './otlp-span.js';
 import type { SpanContext } from './span-context.js';
-import { boundMetadata, boundPayload } from './bounds.js';
+import { OTLP_JSON_BOUNDS, boundMetadata, boundPayload } from './bounds.js';
 
 /** Events beyond this many per span are not turned into child observations (their count is kept). */
 const MAX_EVENT_CHILDREN = 100;
 const MAX_NAME_CHARS = 1_000;
-const MAX_TAGS = 100;
 const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
 export type MappedSpan = { ok: true; events: SpanEvent[] } | { ok: false; reason: string };
@@ -41,13 +46,12 @@ function short(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value.slice(0, MAX_NAME_CHARS);
 }
 
-function tags(value: unknown): string[] | undefined {
-  const parsed = parseJsonish(value);
-  const list = Array.isArray(parsed) ? parsed : typeof parsed === 'string' ? parsed.split(',') : [];
-  const out = [...new Set(list.filter((t): t is string => typeof t === 'string').map((t) => t.trim().slice(0, MAX_NAME_CHARS)))].filter(
-    (t) => t !== '',
-  );
-  return out.length > 0 ? out.slice(0, MAX_TAGS) : undefined;
+function entries(attributes: readonly OtlpAttribute[]): AttributeEntries {
+  return attributes.map(({ key, value }) => [key, value] as const);
+}
+
+function eventView(event: OtlpEvent): SpanEventView<bigint> {
+  return { name: event.name, time: event.timeNanos ?? undefined, attributes: entries(event.attributes) };
 }
 
 /** A stable id for a span event's child observation, so a replayed export maps to the same rows. */
@@ -91,17 +95,17 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
   if (typeof ids === 'string') return { ok: false, reason: ids };
   const { traceId, spanId, start, end } = ids;
 
-  const bag = new AttributeBag(span.attributes);
+  const bag = new AttributeBag(entries(span.attributes));
   const kind = mapKind(bag);
-  const generation = mapGeneration(bag);
-  const io = mapIo(bag, kind);
-  const fromEvents = mapEvents(span.events);
+  const generation = mapGeneration(bag, OTLP_JSON_BOUNDS);
+  const io = mapIo(bag, kind, OTLP_JSON_BOUNDS);
+  const fromEvents = mapEvents(span.events, eventView, OTLP_JSON_BOUNDS);
 
   const event: SpanEvent = { type: 'span', phase: 'full', traceId, spanId, time: end, kind, startTime: start, endTime: end, status: 'ok' };
   if (ids.parentId) event.parentId = ids.parentId;
 
   let name = short(span.name) || '(unnamed span)';
-  const toolName = short(kind === 'tool' ? bag.takeString('gen_ai.tool.name', 'tool.name', 'ai.toolCall.name') : undefined);
+  const toolName = short(kind === 'tool' ? bag.takeString(...TOOL_NAME_KEYS) : undefined);
   const renamedFrom = toolName !== undefined && toolName !== name ? name : undefined;
   if (toolName !== undefined) name = toolName;
   event.name = name;
@@ -120,7 +124,7 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
   // absolute timestamp; kept only when it falls within the span.
   let firstToken: number | undefined;
   if (generation.timeToFirstTokenMs !== undefined) firstToken = start + generation.timeToFirstTokenMs;
-  else if (fromEvents.firstTokenNanos !== null) firstToken = nanosToMs(fromEvents.firstTokenNanos);
+  else if (fromEvents.firstTokenTime !== undefined) firstToken = nanosToMs(fromEvents.firstTokenTime);
   else {
     const iso = bag.takeString('langfuse.observation.completion_start_time');
     const parsed = iso === undefined ? Number.NaN : Date.parse(iso.replace(/^"|"$/g, ''));
@@ -153,24 +157,18 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
   if (statusMessage) event.statusMessage = statusMessage.slice(0, 4096);
 
   // Trace-level attributes.
-  const trace: TraceAttributes = {};
-  const sessionId = short(bag.takeString('session.id', 'gen_ai.conversation.id', 'langfuse.session.id', 'ai.telemetry.metadata.sessionId'));
-  const userId = short(bag.takeString('user.id', 'enduser.id', 'langfuse.user.id', 'ai.telemetry.metadata.userId'));
-  const traceTags = tags(bag.take('tag.tags', 'langfuse.trace.tags'));
+  const trace: TraceAttributes = mapTraceIdentity(bag, OTLP_JSON_BOUNDS);
   const traceName = short(bag.takeString('langfuse.trace.name'));
   const release = short(bag.takeString('langfuse.release', 'service.version')) ?? context.release;
   const environment = short(bag.takeString('langfuse.environment', 'deployment.environment.name', 'deployment.environment')) ?? context.environment;
-  if (sessionId) trace.sessionId = sessionId;
-  if (userId) trace.userId = userId;
-  if (traceTags) trace.tags = traceTags;
   if (traceName) trace.name = traceName;
   else if (!ids.parentId) trace.name = name;
   if (release) trace.release = release;
   if (environment) trace.environment = environment;
   const traceInput = bag.take('langfuse.trace.input');
   const traceOutput = bag.take('langfuse.trace.output');
-  if (traceInput !== undefined) trace.input = boundPayload(parseJsonish(traceInput));
-  if (traceOutput !== undefined) trace.output = boundPayload(parseJsonish(traceOutput));
+  if (traceInput !== undefined) trace.input = boundPayload(parseJsonish(traceInput, OTLP_JSON_BOUNDS));
+  if (traceOutput !== undefined) trace.output = boundPayload(parseJsonish(traceOutput, OTLP_JSON_BOUNDS));
   // As with Wisp's SDK, a trace's input and output default to its root span's.
   if (!ids.parentId) {
     if (trace.input === undefined && event.input !== undefined) trace.input = event.input;
@@ -181,7 +179,7 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
 
   // Everything else is metadata.
   const extra: Array<[string, unknown]> = [];
-  const oiMetadata = parseJsonish(bag.take('metadata'));
+  const oiMetadata = parseJsonish(bag.take('metadata'), OTLP_JSON_BOUNDS);
   if (oiMetadata !== undefined) extra.push(['metadata', oiMetadata]);
   if (renamedFrom !== undefined) extra.push(['otel.span_name', renamedFrom]);
   if (span.kind > 0) extra.push(['otel.span_kind', SPAN_KIND_NAMES[span.kind] ?? String(span.kind)]);
@@ -199,7 +197,7 @@ export function mapSpan(span: OtlpSpan, context: SpanContext): MappedSpan {
   if (droppedEvents > 0) extra.push(['otel.dropped_events_count', droppedEvents]);
   if (!event.error && fromEvents.exceptions.length > 0) {
     // An exception recorded on a span that did not fail (handled, retried): kept, not an error.
-    extra.push(['otel.exceptions', fromEvents.exceptions.map(({ timeNanos: _t, ...e }) => e)]);
+    extra.push(['otel.exceptions', fromEvents.exceptions]);
   }
   if (context.resource) extra.push(['resource', context.resource]);
   // Wisp's own keys first, so that a span with thousands of attributes still carries them.

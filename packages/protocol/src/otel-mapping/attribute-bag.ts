@@ -1,16 +1,21 @@
-import type { OtlpAttribute } from './otlp-span.js';
+/**
+ * Attributes as both sides hold them, reduced to what the mapping needs: key/value pairs in arrival
+ * order. The collector feeds decoded OTLP `KeyValue`s, the SDK an OTel JS `Attributes` record.
+ */
+export type AttributeEntries = Iterable<readonly [key: string, value: unknown]>;
 
 /**
  * A span's attributes while it is mapped: each rule `take`s the keys it understands, and whatever
  * no rule took is kept as metadata (`rest`). Taking marks a key as mapped even when a rule found its
  * value unusable, so a rule decides explicitly with `get` when it wants to leave a key in metadata.
+ * A key given twice keeps its last value.
  */
 export class AttributeBag {
   private readonly values = new Map<string, unknown>();
   private readonly taken = new Set<string>();
 
-  constructor(attributes: readonly OtlpAttribute[]) {
-    for (const { key, value } of attributes) this.values.set(key, value);
+  constructor(attributes: AttributeEntries) {
+    for (const [key, value] of attributes) this.values.set(key, value);
   }
 
   has(key: string): boolean {
@@ -83,7 +88,8 @@ export class AttributeBag {
   }
 }
 
-export function toNumber(value: unknown): number | undefined {
+/** A finite number from a number or a numeric string, else `undefined`. */
+function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && value.trim() !== '') {
     const n = Number(value);

@@ -1,7 +1,9 @@
-import type { Usage } from '@wisp/protocol';
-import { setOwn } from './any-value.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import type { Usage } from '../model.js';
 import type { AttributeBag } from './attribute-bag.js';
-import { parseJsonish } from './structured-value.js';
+import type { JsonBounds } from './parse-jsonish.js';
+import { parseJsonish } from './parse-jsonish.js';
+import { setOwn } from './set-own.js';
 
 export interface GenerationFields {
   provider?: string;
@@ -12,10 +14,10 @@ export interface GenerationFields {
   timeToFirstTokenMs?: number;
 }
 
-const MAX_NAME_CHARS = 1_000;
+const MAX_NAME_CHARS = DEFAULT_LIMITS.maxNameLength;
 
 // Token counts: new names first, then old GenAI names, OpenInference, Vercel AI SDK.
-const USAGE_KEYS: Record<keyof Usage, string[]> = {
+const USAGE_KEYS: Readonly<Record<keyof Usage, string[]>> = {
   input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens'],
   output: [
     'gen_ai.usage.output_tokens',
@@ -60,6 +62,9 @@ const REQUEST_PARAMETER_NAMES = [
 ];
 const REQUEST_PARAMETERS: ReadonlyArray<[key: string, name: string]> = REQUEST_PARAMETER_NAMES.map((p) => [`gen_ai.request.${p}`, p.replace('.', '_')]);
 
+/** Vercel AI SDK `ai.settings.*` parameters, kept under their own name. */
+const VERCEL_SETTINGS = ['temperature', 'maxOutputTokens', 'maxTokens', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'seed', 'maxRetries'];
+
 // Seconds after the span's start (GenAI) or milliseconds (Vercel AI SDK).
 const TTFT_SECONDS_KEYS = [
   'gen_ai.response.time_to_first_chunk',
@@ -73,36 +78,58 @@ function name(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value.slice(0, MAX_NAME_CHARS);
 }
 
-/** Provider, model, parameters, usage and time to first token of a generation-like span. */
-export function mapGeneration(bag: AttributeBag): GenerationFields {
-  const out: GenerationFields = {};
+function mapProvider(bag: AttributeBag): string | undefined {
+  const provider = bag.takeString('gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'langfuse.observation.model.provider');
+  // The Vercel AI SDK names the provider `openai.chat`, `anthropic.messages`... in `ai.model.provider`
+  // and again in `gen_ai.system`; prices are looked up by the plain provider, the first part. GenAI's
+  // own names may contain dots (`aws.bedrock`), so only the AI SDK's are cut.
+  const vercel = bag.takeString('ai.model.provider');
+  if (vercel !== undefined && (provider === undefined || provider === vercel)) return vercel.split('.')[0];
+  return provider;
+}
 
-  let provider = bag.takeString('gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'langfuse.observation.model.provider');
-  if (provider === undefined) {
-    // Vercel AI SDK: `openai.chat`, `anthropic.messages`.
-    const vercel = bag.takeString('ai.model.provider');
-    provider = vercel?.split('.')[0];
-  }
-  if (provider) out.provider = name(provider);
-
+function mapModel(bag: AttributeBag): string | undefined {
   // The response model names the exact snapshot (gpt-4o-2024-08-06), which prices best; the
   // requested alias then stays in metadata when it differs.
-  const responseModel = bag.takeString('gen_ai.response.model');
-  const requested = bag.get('gen_ai.request.model');
-  const model =
-    responseModel ??
-    bag.takeString('gen_ai.request.model', 'llm.model_name', 'langfuse.observation.model.name', 'ai.response.model', 'ai.model.id');
-  if (responseModel !== undefined && requested === responseModel) bag.drop('gen_ai.request.model');
-  if (model) out.model = name(model);
+  const responseModel = bag.takeString('gen_ai.response.model', 'ai.response.model');
+  if (responseModel === undefined) return bag.takeString('gen_ai.request.model', 'llm.model_name', 'langfuse.observation.model.name', 'ai.model.id');
+  if (bag.get('gen_ai.request.model') === responseModel) bag.drop('gen_ai.request.model');
+  if (bag.get('ai.model.id') === responseModel) bag.drop('ai.model.id');
+  return responseModel;
+}
 
+function mapParameters(bag: AttributeBag, bounds: JsonBounds): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const [key, param] of REQUEST_PARAMETERS) {
     if (bag.has(key)) setOwn(params, param, bag.take(key));
   }
-  const invocation = parseJsonish(bag.take('llm.invocation_parameters', 'langfuse.observation.model.parameters'));
+  for (const setting of VERCEL_SETTINGS) {
+    const v = bag.take(`ai.settings.${setting}`);
+    if (v !== undefined && !Object.hasOwn(params, setting)) setOwn(params, setting, v);
+  }
+  const invocation = parseJsonish(bag.take('llm.invocation_parameters', 'langfuse.observation.model.parameters'), bounds);
   if (typeof invocation === 'object' && invocation !== null && !Array.isArray(invocation)) {
     for (const [k, v] of Object.entries(invocation)) if (!Object.hasOwn(params, k)) setOwn(params, k, v);
   }
+  return params;
+}
+
+/**
+ * Provider, model, parameters, usage and time to first token of a generation-like span, from the
+ * old and new GenAI names, OpenInference's, Langfuse's and the Vercel AI SDK's.
+ *
+ * @example
+ * mapGeneration(new AttributeBag([['ai.model.provider', 'openai.chat'], ['gen_ai.usage.input_tokens', 10]]), bounds);
+ * // { provider: 'openai', usage: { input: 10 } }
+ */
+export function mapGeneration(bag: AttributeBag, bounds: JsonBounds): GenerationFields {
+  const out: GenerationFields = {};
+  const provider = name(mapProvider(bag));
+  if (provider) out.provider = provider;
+  const model = name(mapModel(bag));
+  if (model) out.model = model;
+
+  const params = mapParameters(bag, bounds);
   if (Object.keys(params).length > 0) out.modelParameters = params;
 
   const usage: Usage = {};

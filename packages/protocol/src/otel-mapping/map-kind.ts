@@ -1,5 +1,5 @@
-import type { ObservationKind } from '@wisp/protocol';
-import { OBSERVATION_KINDS } from '@wisp/protocol';
+import type { ObservationKind } from '../model.js';
+import { OBSERVATION_KINDS } from '../model.js';
 import type { AttributeBag } from './attribute-bag.js';
 
 /** OpenInference `openinference.span.kind` values. */
@@ -48,13 +48,19 @@ const LANGFUSE_TYPES: Readonly<Record<string, ObservationKind>> = {
   evaluator: 'span',
 };
 
+/** The attribute keys naming a tool, in order of preference (GenAI, OpenInference, Vercel AI SDK). */
+export const TOOL_NAME_KEYS: readonly string[] = ['gen_ai.tool.name', 'tool.name', 'ai.toolCall.name'];
+
 const KIND_SET: ReadonlySet<string> = new Set(OBSERVATION_KINDS);
 
 /**
- * The observation kind of an OTLP span, by the first rule that applies: Langfuse's explicit
+ * The observation kind of an OTel span, by the first rule that applies: Langfuse's explicit
  * `langfuse.observation.type`; OpenInference `openinference.span.kind`; GenAI
  * `gen_ai.operation.name`; Vercel AI SDK `ai.operationId`; then the presence of tool or model
  * attributes; else `span`.
+ *
+ * @example
+ * mapKind(new AttributeBag([['gen_ai.operation.name', 'chat']])); // 'generation'
  */
 export function mapKind(bag: AttributeBag): ObservationKind {
   const langfuse = bag.takeString('langfuse.observation.type')?.toLowerCase();
@@ -75,7 +81,7 @@ export function mapKind(bag: AttributeBag): ObservationKind {
     if (kind) return kind;
   }
 
-  if (bag.has('gen_ai.tool.name') || bag.has('tool.name') || bag.has('ai.toolCall.name')) return 'tool';
+  if (TOOL_NAME_KEYS.some((key) => bag.has(key))) return 'tool';
   if (
     bag.has('gen_ai.request.model') ||
     bag.has('gen_ai.response.model') ||

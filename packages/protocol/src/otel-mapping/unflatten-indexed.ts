@@ -1,50 +1,15 @@
-import { setOwn } from './any-value.js';
+import { setOwn } from './set-own.js';
 
-/** Deeper JSON than this in an attribute string is kept as the string (the native wire allows 64). */
-const MAX_PARSED_DEPTH = 32;
-/** Strings longer than this are never parsed: the span keeps them as text. */
-const MAX_PARSED_CHARS = 1_048_576;
 /** Highest index accepted in flattened `prefix.N.field` keys. */
 const MAX_FLAT_INDEX = 999;
 const MAX_FLAT_SEGMENTS = 8;
-
-function depthOf(value: unknown): number {
-  // Iterative, so a hostile value cannot overflow the stack while being measured.
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    if (d > max) max = d;
-    if (max > MAX_PARSED_DEPTH) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
-}
-
-/**
- * Attribute values that carry JSON as a string (`gen_ai.input.messages`, `input.value` with a JSON
- * mime type, tool arguments) become structured; anything else, or JSON too big or too deep, stays
- * as it came.
- */
-export function parseJsonish(value: unknown): unknown {
-  if (typeof value !== 'string' || value.length > MAX_PARSED_CHARS) return value;
-  const first = value.trimStart().charAt(0);
-  if (first !== '{' && first !== '[') return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return depthOf(parsed) > MAX_PARSED_DEPTH ? value : parsed;
-  } catch {
-    return value;
-  }
-}
 
 /**
  * Rebuilds the structure of flattened attributes: `gen_ai.prompt.0.role`, `gen_ai.prompt.0.content`,
  * `gen_ai.prompt.1.tool_calls.0.name` under the prefix `gen_ai.prompt.` become
  * `[{role, content}, {tool_calls: [{name}]}]`. Numeric segments make arrays; holes are dropped.
  */
-export function unflattenIndexed(entries: ReadonlyArray<[string, unknown]>, prefix: string): unknown[] {
+export function unflattenIndexed(entries: ReadonlyArray<readonly [string, unknown]>, prefix: string): unknown[] {
   const root: unknown[] = [];
   for (const [key, value] of entries) {
     const segments = key.slice(prefix.length).split('.');

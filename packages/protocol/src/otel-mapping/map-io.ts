@@ -1,18 +1,20 @@
-import type { ObservationKind } from '@wisp/protocol';
+import type { ObservationKind } from '../model.js';
 import type { AttributeBag } from './attribute-bag.js';
-import { parseJsonish, unflattenIndexed } from './structured-value.js';
+import type { JsonBounds } from './parse-jsonish.js';
+import { parseJsonish } from './parse-jsonish.js';
+import { unflattenIndexed } from './unflatten-indexed.js';
 
 export interface IoFields {
   input?: unknown;
   output?: unknown;
 }
 
-type Rule = (bag: AttributeBag) => unknown;
+type Rule = (bag: AttributeBag, bounds: JsonBounds) => unknown;
 
 function attr(key: string): Rule {
-  return (bag) => {
+  return (bag, bounds) => {
     const v = bag.take(key);
-    return v === undefined || v === '' ? undefined : parseJsonish(v);
+    return v === undefined || v === '' ? undefined : parseJsonish(v, bounds);
   };
 }
 
@@ -25,15 +27,15 @@ function flattened(prefix: string, simplify?: (item: unknown) => unknown): Rule 
   };
 }
 
-/** `input.value` / `output.value`, parsed when their mime type says JSON (or they look like it). */
+/** `input.value` / `output.value`, parsed unless their mime type says plain text. */
 function openInferenceValue(which: 'input' | 'output'): Rule {
   const valueKey = `${which}.value`;
   const mimeKey = `${which}.mime_type`;
-  return (bag) => {
+  return (bag, bounds) => {
     const v = bag.take(valueKey);
     const mime = bag.take(mimeKey);
     if (v === undefined || v === '') return undefined;
-    return mime === 'text/plain' ? v : parseJsonish(v);
+    return mime === 'text/plain' ? v : parseJsonish(v, bounds);
   };
 }
 
@@ -56,9 +58,9 @@ function openInferenceDocument(item: unknown): unknown {
 }
 
 /** GenAI `gen_ai.input.messages`, preceded by `gen_ai.system_instructions` when both are present. */
-const genAiInputMessages: Rule = (bag) => {
-  const messages = attr('gen_ai.input.messages')(bag);
-  const system = attr('gen_ai.system_instructions')(bag);
+const genAiInputMessages: Rule = (bag, bounds) => {
+  const messages = attr('gen_ai.input.messages')(bag, bounds);
+  const system = attr('gen_ai.system_instructions')(bag, bounds);
   if (messages === undefined) return system === undefined ? undefined : [{ role: 'system', parts: system }];
   if (system === undefined || !Array.isArray(messages)) return messages;
   return [{ role: 'system', parts: system }, ...(messages as unknown[])];
@@ -93,12 +95,17 @@ const OUTPUT_RULES: Rule[] = [
   openInferenceValue('output'),
 ];
 
-function firstOf(bag: AttributeBag, rules: Rule[]): unknown {
+const TOOL_INPUT_RULES = [...TOOL_INPUT, ...INPUT_RULES];
+const TOOL_OUTPUT_RULES = [...TOOL_OUTPUT, ...OUTPUT_RULES];
+const RETRIEVER_INPUT_RULES = [...RETRIEVER_INPUT, ...INPUT_RULES];
+const RETRIEVER_OUTPUT_RULES = [...RETRIEVER_OUTPUT, ...OUTPUT_RULES];
+
+function firstOf(bag: AttributeBag, rules: Rule[], bounds: JsonBounds): unknown {
   // Every rule runs so that superseded alternatives (the raw `input.value` of a span that also has
   // structured messages) are marked mapped instead of being stored a second time as metadata.
   let found: unknown;
   for (const rule of rules) {
-    const v = rule(bag);
+    const v = rule(bag, bounds);
     if (found === undefined && v !== undefined) found = v;
   }
   return found;
@@ -108,20 +115,19 @@ function firstOf(bag: AttributeBag, rules: Rule[]): unknown {
  * Input and output of a span from the first convention that carries them. For tools the call's
  * arguments and result come first; for retrievers the query and the documents. OpenInference's
  * `tool.parameters` (the tool's JSON schema, not the call's arguments) is used only when nothing else
- * carries an input.
+ * carries an input. JSON strings are parsed within `bounds`.
+ *
+ * @example
+ * mapIo(new AttributeBag([['gen_ai.tool.call.arguments', '{"city":"Paris"}']]), 'tool', { maxChars: 65_536 });
+ * // { input: { city: 'Paris' } }
  */
-const TOOL_INPUT_RULES = [...TOOL_INPUT, ...INPUT_RULES];
-const TOOL_OUTPUT_RULES = [...TOOL_OUTPUT, ...OUTPUT_RULES];
-const RETRIEVER_INPUT_RULES = [...RETRIEVER_INPUT, ...INPUT_RULES];
-const RETRIEVER_OUTPUT_RULES = [...RETRIEVER_OUTPUT, ...OUTPUT_RULES];
-
-export function mapIo(bag: AttributeBag, kind: ObservationKind): IoFields {
+export function mapIo(bag: AttributeBag, kind: ObservationKind, bounds: JsonBounds): IoFields {
   const inputRules = kind === 'tool' ? TOOL_INPUT_RULES : kind === 'retriever' ? RETRIEVER_INPUT_RULES : INPUT_RULES;
   const outputRules = kind === 'tool' ? TOOL_OUTPUT_RULES : kind === 'retriever' ? RETRIEVER_OUTPUT_RULES : OUTPUT_RULES;
   const out: IoFields = {};
-  let input = firstOf(bag, inputRules);
-  if (input === undefined && kind === 'tool') input = attr('tool.parameters')(bag);
-  const output = firstOf(bag, outputRules);
+  let input = firstOf(bag, inputRules, bounds);
+  if (input === undefined && kind === 'tool') input = attr('tool.parameters')(bag, bounds);
+  const output = firstOf(bag, outputRules, bounds);
   if (input !== undefined) out.input = input;
   if (output !== undefined) out.output = output;
   return out;
