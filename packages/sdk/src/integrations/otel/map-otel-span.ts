@@ -4,22 +4,30 @@
  * consumed. Unmapped attributes are kept as metadata. Payload fields hold raw values here; the
  * processor snapshots them (bounds, redaction, masking) before they leave.
  */
-import type { ErrorInfo, SpanEvent, TraceAttributes } from '@wisp/protocol';
-import { DEFAULT_LIMITS, SPAN_ID_RE, TRACE_ID_RE } from '@wisp/protocol';
+import type { ErrorInfo, JsonBounds, SpanEvent, SpanEventView, TraceAttributes } from '@wisp/protocol';
+import {
+  AttributeBag,
+  DEFAULT_LIMITS,
+  SPAN_ID_RE,
+  TOOL_NAME_KEYS,
+  TRACE_ID_RE,
+  mapEvents,
+  mapGeneration,
+  mapIo,
+  mapKind,
+  mapTraceIdentity,
+  setOwn,
+} from '@wisp/protocol';
 import { newSpanId } from '../../ids.js';
-import { AttributeSet } from './attribute-set.js';
 import { hrTimeToMs } from './hr-time.js';
-import { parseJsonish } from '../json-value.js';
-import { mapEvents } from './map-events.js';
-import { mapGeneration } from './map-generation.js';
-import { mapIo } from './map-io.js';
-import { mapKind } from './map-kind.js';
-import type { ReadableSpanLike } from './otel-shapes.js';
+import { MAX_PARSED_JSON } from '../json-value.js';
+import type { Attributes, OtelSpanEvent, ReadableSpanLike } from './otel-shapes.js';
 
 /** Span events beyond this many become no child observation (their count is kept). */
 const MAX_EVENT_CHILDREN = 100;
 const MAX_NAME = DEFAULT_LIMITS.maxNameLength;
-const MAX_TAGS = 100;
+/** JSON strings are parsed on the app's tick: up to the SDK's size, no deeper check (the snapshot bounds depth). */
+const JSON_BOUNDS: JsonBounds = { maxChars: MAX_PARSED_JSON };
 const ZERO_TRACE = /^0+$/;
 /** OTel JS `SpanKind` values. */
 const SPAN_KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
@@ -36,11 +44,22 @@ function short(v: string | undefined): string | undefined {
   return v === undefined ? undefined : v.slice(0, MAX_NAME);
 }
 
-function tags(value: unknown): string[] | undefined {
-  const parsed = parseJsonish(value);
-  const list: unknown[] = Array.isArray(parsed) ? parsed : typeof parsed === 'string' ? parsed.split(',') : [];
-  const out = [...new Set(list.filter((t): t is string => typeof t === 'string').map((t) => t.trim().slice(0, MAX_NAME)))].filter((t) => t !== '');
-  return out.length > 0 ? out.slice(0, MAX_TAGS) : undefined;
+function entries(attributes: Attributes | undefined): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const [key, value] of Object.entries(attributes ?? {})) if (value !== undefined) out.push([key, value]);
+  return out;
+}
+
+function record(rest: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> | undefined {
+  if (rest.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of rest) setOwn(out, key, value);
+  return out;
+}
+
+function eventView(event: OtelSpanEvent): SpanEventView<number> | undefined {
+  if (event === null || typeof event !== 'object' || typeof event.name !== 'string') return undefined;
+  return { name: event.name, time: hrTimeToMs(event.time), attributes: entries(event.attributes) };
 }
 
 function validId(id: unknown, re: RegExp): id is string {
@@ -59,20 +78,20 @@ export function mapOtelSpan(span: ReadableSpanLike, context: MapContext): Mapped
   if (start === undefined || end === undefined) return { ok: false, reason: 'start or end time is missing or outside 2000..2100' };
   if (end < start) return { ok: false, reason: 'end time is before start time' };
 
-  const attrs = new AttributeSet(span.attributes ?? {});
+  const attrs = new AttributeBag(entries(span.attributes));
   const kind = mapKind(attrs);
-  const generation = mapGeneration(attrs);
-  const io = mapIo(attrs, kind);
-  const fromEvents = mapEvents(span.events ?? []);
+  const generation = mapGeneration(attrs, JSON_BOUNDS);
+  const io = mapIo(attrs, kind, JSON_BOUNDS);
+  const fromEvents = mapEvents(span.events ?? [], eventView, JSON_BOUNDS);
 
   let name = short(typeof span.name === 'string' && span.name !== '' ? span.name : undefined) ?? '(unnamed span)';
-  const toolName = kind === 'tool' ? short(attrs.takeString('gen_ai.tool.name', 'tool.name', 'ai.toolCall.name')) : undefined;
+  const toolName = kind === 'tool' ? short(attrs.takeString(...TOOL_NAME_KEYS)) : undefined;
   const renamedFrom = toolName !== undefined && toolName !== name ? name : undefined;
   if (toolName !== undefined) name = toolName;
 
   const event: SpanEvent = { type: 'span', phase: 'full', traceId, spanId, parentId, time: end, name, kind, startTime: start, endTime: end, status: 'ok' };
-  if (generation.provider !== undefined) event.provider = short(generation.provider);
-  if (generation.model !== undefined) event.model = short(generation.model);
+  if (generation.provider !== undefined) event.provider = generation.provider;
+  if (generation.model !== undefined) event.model = generation.model;
   if (generation.modelParameters !== undefined) event.modelParameters = generation.modelParameters;
   if (generation.usage !== undefined) event.usage = generation.usage;
   const input = io.input ?? (fromEvents.inputMessages.length > 0 ? fromEvents.inputMessages : undefined);
@@ -82,7 +101,7 @@ export function mapOtelSpan(span: ReadableSpanLike, context: MapContext): Mapped
 
   // Time to first token: an attribute (relative to the start) or a first-token event; kept only
   // when it falls within the span.
-  const firstToken = generation.timeToFirstTokenMs !== undefined ? start + generation.timeToFirstTokenMs : fromEvents.firstTokenMs;
+  const firstToken = generation.timeToFirstTokenMs !== undefined ? start + generation.timeToFirstTokenMs : fromEvents.firstTokenTime;
   if (firstToken !== undefined && firstToken >= start && firstToken <= end) event.completionStartTime = firstToken;
 
   const statusMessage = typeof span.status?.message === 'string' && span.status.message !== '' ? span.status.message : undefined;
@@ -98,13 +117,7 @@ export function mapOtelSpan(span: ReadableSpanLike, context: MapContext): Mapped
   }
   if (statusMessage !== undefined) event.statusMessage = statusMessage.slice(0, 4096);
 
-  const trace: TraceAttributes = {};
-  const sessionId = short(attrs.takeString('session.id', 'gen_ai.conversation.id', 'langfuse.session.id', 'ai.telemetry.metadata.sessionId'));
-  const userId = short(attrs.takeString('user.id', 'enduser.id', 'langfuse.user.id', 'ai.telemetry.metadata.userId'));
-  const traceTags = tags(attrs.take('tag.tags', 'langfuse.trace.tags'));
-  if (sessionId !== undefined) trace.sessionId = sessionId;
-  if (userId !== undefined) trace.userId = userId;
-  if (traceTags !== undefined) trace.tags = traceTags;
+  const trace: TraceAttributes = mapTraceIdentity(attrs, JSON_BOUNDS);
   if (parentId === undefined) {
     trace.name = name;
     if (context.release !== undefined) trace.release = context.release;
@@ -130,14 +143,14 @@ export function mapOtelSpan(span: ReadableSpanLike, context: MapContext): Mapped
   const droppedEvents = (span.droppedEventsCount ?? 0) + Math.max(0, fromEvents.other.length - MAX_EVENT_CHILDREN);
   if (droppedEvents > 0) metadata['otel.dropped_events_count'] = droppedEvents;
   if (event.error === undefined && fromEvents.exceptions.length > 0) metadata['otel.exceptions'] = fromEvents.exceptions;
-  const rest = attrs.rest();
+  const rest = record(attrs.rest());
   event.metadata = rest === undefined ? metadata : { ...metadata, ...rest };
   if (Object.keys(event.metadata).length === 0) event.metadata = undefined;
 
   const events: SpanEvent[] = [event];
-  for (const spanEvent of fromEvents.other.slice(0, MAX_EVENT_CHILDREN)) {
+  for (const { event: spanEvent } of fromEvents.other.slice(0, MAX_EVENT_CHILDREN)) {
     const at = hrTimeToMs(spanEvent.time) ?? start;
-    const childAttributes = spanEvent.attributes === undefined ? undefined : new AttributeSet(spanEvent.attributes).rest();
+    const childAttributes = spanEvent.attributes === undefined ? undefined : record(entries(spanEvent.attributes));
     events.push({
       type: 'span',
       phase: 'full',
