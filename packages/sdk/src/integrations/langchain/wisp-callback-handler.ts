@@ -20,6 +20,16 @@ const HIDDEN_TAG = 'langsmith:hidden';
 /** `invocation_params` keys that are not model parameters. */
 const NOT_PARAMETERS = new Set(['model', 'model_name', 'modelName', 'messages', 'prompt', 'tools', 'functions', 'stream_options', 'api_key', 'apiKey']);
 
+/** What LangChain passes to `handleChatModelStart` and `handleLLMStart` after the model and its input. */
+type ModelRunArgs = [
+  runId: string,
+  parentRunId?: string,
+  extraParams?: Record<string, unknown>,
+  tags?: string[],
+  metadata?: Record<string, unknown>,
+  runName?: string,
+];
+
 /** Options of `new WispCallbackHandler()`. */
 export interface WispCallbackHandlerOptions {
   /** The Wisp client that records the spans. @default the default client (`init()`), looked up per run */
@@ -105,37 +115,13 @@ export class WispCallbackHandler {
     this.guard('handleChainError', () => this.end(runId, { error: err }));
   }
 
-  handleChatModelStart(
-    llm: unknown,
-    messages: unknown,
-    runId: string,
-    parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    tags?: string[],
-    metadata?: Record<string, unknown>,
-    runName?: string,
-  ): void {
-    this.guard('handleChatModelStart', () => {
-      const attrs = this.generationStart(extraParams, metadata, tags);
-      this.start(runId, parentRunId, runName ?? serializedName(llm) ?? 'chat-model', 'generation', tags, { ...attrs, input: toMessages(messages) });
-    });
+  handleChatModelStart(llm: unknown, messages: unknown, ...run: ModelRunArgs): void {
+    this.guard('handleChatModelStart', () => this.startGeneration(llm, 'chat-model', toMessages(messages), run));
   }
 
-  handleLLMStart(
-    llm: unknown,
-    prompts: unknown,
-    runId: string,
-    parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    tags?: string[],
-    metadata?: Record<string, unknown>,
-    runName?: string,
-  ): void {
-    this.guard('handleLLMStart', () => {
-      const attrs = this.generationStart(extraParams, metadata, tags);
-      const input = Array.isArray(prompts) && prompts.length === 1 ? prompts[0] : prompts;
-      this.start(runId, parentRunId, runName ?? serializedName(llm) ?? 'llm', 'generation', tags, { ...attrs, input });
-    });
+  handleLLMStart(llm: unknown, prompts: unknown, ...run: ModelRunArgs): void {
+    // A single prompt is recorded as itself rather than as a list of one.
+    this.guard('handleLLMStart', () => this.startGeneration(llm, 'llm', Array.isArray(prompts) && prompts.length === 1 ? prompts[0] : prompts, run));
   }
 
   handleLLMNewToken(token: unknown, _idx: unknown, runId: string, _parentRunId?: string, _tags?: string[], fields?: { chunk?: unknown }): void {
@@ -293,6 +279,11 @@ export class WispCallbackHandler {
     if (!(this.captureInput ?? client.options.captureInput)) delete attributes.input;
     if (!(this.captureOutput ?? client.options.captureOutput)) delete attributes.output;
     run.span.event(name, attributes);
+  }
+
+  private startGeneration(llm: unknown, fallbackName: string, input: unknown, [runId, parentRunId, extraParams, tags, metadata, runName]: ModelRunArgs): void {
+    const attrs = this.generationStart(extraParams, metadata, tags);
+    this.start(runId, parentRunId, runName ?? serializedName(llm) ?? fallbackName, 'generation', tags, { ...attrs, input });
   }
 
   /** Model, provider and parameters from LangChain's invocation params and `ls_*` metadata. */
