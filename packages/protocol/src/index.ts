@@ -67,6 +67,7 @@ export type {
   ModelPrice,
   PricingResponse,
 } from './api.js';
+// OpenTelemetry attributes to Wisp fields, shared by the collector's OTLP endpoint and the SDK's OTel bridge.
 export { AttributeBag } from './otel-mapping/attribute-bag.js';
 export type { AttributeEntries } from './otel-mapping/attribute-bag.js';
 export { parseJsonish } from './otel-mapping/parse-jsonish.js';
