@@ -20,14 +20,14 @@ import {
 } from '@wisp/protocol';
 import { newSpanId } from '../../ids.js';
 import { hrTimeToMs } from './hr-time.js';
-import { MAX_PARSED_JSON } from '../json-value.js';
+import { SDK_JSON_BOUNDS } from '../json-value.js';
 import type { Attributes, OtelSpanEvent, ReadableSpanLike } from './otel-shapes.js';
 
 /** Span events beyond this many become no child observation (their count is kept). */
 const MAX_EVENT_CHILDREN = 100;
 const MAX_NAME = DEFAULT_LIMITS.maxNameLength;
 /** JSON strings are parsed on the app's tick: up to the SDK's size, no deeper check (the snapshot bounds depth). */
-const JSON_BOUNDS: JsonBounds = { maxChars: MAX_PARSED_JSON };
+const JSON_BOUNDS: JsonBounds = SDK_JSON_BOUNDS;
 const ZERO_TRACE = /^0+$/;
 /** OTel JS `SpanKind` values. */
 const SPAN_KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
