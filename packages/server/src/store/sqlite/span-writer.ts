@@ -63,6 +63,8 @@ const COLUMN = Object.fromEntries(OBSERVATION_COLUMNS.map((c, i) => [c, i])) as 
 const MAX_RUNNING_CACHED = 20_000;
 /** Trace rows as last written, for the same reason (spans of a trace arrive over several commits). */
 const MAX_TRACES_CACHED = 20_000;
+const MAX_COSTS_CACHED = 10_000;
+const DAY_MS = 86_400_000;
 
 function recordFromRow(r: ObservationRow): SpanRecord {
   const row = r as unknown as Record<string, unknown>;
@@ -89,6 +91,8 @@ export class SpanWriter {
   private readonly knownProjects = new Set<string>();
   private readonly runningSpans = new Map<string, SpanRecord>();
   private readonly traceRows = new Map<string, TraceRow>();
+  /** computeCost results by provider, model, usage and day (see priceSpan). */
+  private readonly costs = new Map<string, number | null>();
   readonly rollups: RollupWriter;
 
   constructor(
@@ -279,11 +283,22 @@ export class SpanWriter {
     s.costComputed = false;
     if (s.usage === null || s.model === null) return;
     try {
-      const query: CostQuery = { model: s.model, usage: usageOf(s)!, at: s.startTime ?? s.endTime ?? 0 };
-      if (s.provider !== null) query.provider = s.provider;
+      const at = s.startTime ?? s.endTime ?? 0;
       const overrides = this.priceOverrides(projectId);
-      if (overrides) query.overrides = overrides;
-      const cost = computeCost(query);
+      // Prices take effect at UTC midnights (find-price.ts), so without overrides the cost depends
+      // on the time only through its day: memoized per model, provider, usage and day.
+      const key = overrides ? null : `${s.provider ?? ''}\u0000${s.model}\u0000${s.usage}\u0000${Math.floor(at / DAY_MS)}`;
+      let cost = key === null ? undefined : this.costs.get(key);
+      if (cost === undefined) {
+        const query: CostQuery = { model: s.model, usage: usageOf(s)!, at };
+        if (s.provider !== null) query.provider = s.provider;
+        if (overrides) query.overrides = overrides;
+        cost = computeCost(query);
+        if (key !== null) {
+          if (this.costs.size >= MAX_COSTS_CACHED) this.costs.clear();
+          this.costs.set(key, cost);
+        }
+      }
       if (cost !== null && Number.isFinite(cost)) {
         s.cost = cost;
         s.costComputed = true;

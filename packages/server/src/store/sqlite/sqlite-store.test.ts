@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SpanEvent } from '@wisp/protocol';
+import { computeCost } from '../../pricing/index.js';
 import { decodeHistogram, histogramCount, quantile, RELATIVE_ERROR } from '../../metrics/histogram.js';
 import { mergeScenario, runStoreContract, seeded, shuffle, spanIdOf, traceIdOf } from '../store.contract.js';
 import { bulkLoad, syntheticBatches } from './bulk-load.js';
@@ -85,6 +86,32 @@ describe('SqliteStore rows', () => {
     for (const s of stores.splice(0)) await s.close();
   });
   const base = Date.now() - 3_600_000;
+
+  it('prices generations as computeCost does, for repeated models and usage across days (memoized)', async () => {
+    const store = await open();
+    const day = 86_400_000;
+    const cases: Array<{ model: string; provider?: string; usage: { input: number; output: number; cacheRead?: number }; at: number }> = [];
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'claude-3-5-sonnet-20241022', 'no-such-model'])
+      for (const at of [Date.UTC(2024, 0, 1), Date.UTC(2025, 7, 6, 23), Date.UTC(2025, 7, 7, 1), Date.UTC(2025, 7, 7) + day - 1])
+        for (const usage of [{ input: 1000, output: 50 }, { input: 1000, output: 50, cacheRead: 400 }]) cases.push({ model, usage, at });
+    cases.push({ model: 'gpt-4o', provider: 'azure', usage: { input: 10, output: 5 }, at: Date.UTC(2025, 0, 1) });
+    // Twice, in two commits: the second is answered from the memo.
+    for (const round of [0, 1]) {
+      const spans: SpanEvent[] = cases.map((c, i) => ({
+        type: 'span', phase: 'full', traceId: traceIdOf(1000 + i), spanId: spanIdOf(round * 1000 + i), time: c.at + 10, kind: 'generation',
+        model: c.model, ...(c.provider ? { provider: c.provider } : {}), usage: c.usage, startTime: c.at, endTime: c.at + 10,
+      }));
+      await store.write([{ projectId: 'p', spans, reports: [] }]);
+    }
+    const rows = store.db.prepare('SELECT span_id, cost FROM observations').all() as Array<{ span_id: string; cost: number | null }>;
+    expect(rows).toHaveLength(cases.length * 2);
+    const bySpan = new Map(rows.map((r) => [r.span_id, r.cost]));
+    cases.forEach((c, i) => {
+      const expected = computeCost({ model: c.model, usage: c.usage, at: c.at, ...(c.provider ? { provider: c.provider } : {}) });
+      expect(bySpan.get(spanIdOf(i))).toBe(expected);
+      expect(bySpan.get(spanIdOf(1000 + i))).toBe(expected);
+    });
+  });
 
   it('stores identical rows in every table for shuffled, repeated and re-batched events', async () => {
     const events = mergeScenario(base);
