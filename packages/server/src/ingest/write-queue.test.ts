@@ -122,6 +122,35 @@ describe('WriteQueue', () => {
     expect(t.committed).toHaveLength(1);
   });
 
+  it('queues what store.prepare returns, and the original when prepare throws', async () => {
+    const written: ProjectWrite[][] = [];
+    const committed: ProjectWrite[] = [];
+    const prepared = new Map<ProjectWrite, ProjectWrite>();
+    const store = {
+      prepare(w: ProjectWrite): ProjectWrite {
+        if (w.projectId === 'bad') throw new Error('cannot prepare');
+        const p = { ...w, projectId: `${w.projectId}+prepared` };
+        prepared.set(w, p);
+        return p;
+      },
+      async write(writes: ProjectWrite[]) {
+        written.push(writes);
+      },
+    };
+    const queue = new WriteQueue({
+      store,
+      options: { maxQueuedEvents: 1000, maxQueuedBytes: 1 << 20, maxCommitEvents: 1000 },
+      metrics: new CollectorMetrics(),
+      onCommit: (w) => committed.push(...w),
+      onError: () => {},
+    });
+    const a = write('a');
+    const bad = write('bad');
+    await Promise.all([queue.enqueue(a, 1), queue.enqueue(bad, 1)]);
+    expect(written).toEqual([[prepared.get(a), bad]]);
+    expect(committed.map((w) => w.projectId)).toEqual(['a+prepared', 'bad']);
+  });
+
   it('close drains what is queued and refuses new writes', async () => {
     const t = setup();
     t.holdCommits();

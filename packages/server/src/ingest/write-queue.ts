@@ -96,14 +96,15 @@ export class WriteQueue {
         retryAfterSeconds: RETRY_AFTER_OVERLOADED_S,
       });
     }
+    let queued = write;
     try {
       // While the running commit holds the store, not after it.
-      this.deps.store.prepare?.(write);
+      queued = this.deps.store.prepare?.(write) ?? write;
     } catch {
       // `write` meets the same error and reports it for this request alone.
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ write, events, bytes, resolve, reject });
+      this.pending.push({ write: queued, events, bytes, resolve, reject });
       this.queuedEvents += events;
       this.queuedBytes += bytes;
       this.schedule();

@@ -41,11 +41,13 @@ export interface StoreCapabilities {
 export interface SpanWriter {
   write(writes: ProjectWrite[]): Promise<void>;
   /**
-   * Optional: work on one write that can be done before `write` is called with it (the write queue
-   * calls it when the write is queued, off the critical path of the running commit). `write` gives
-   * the same result whether or not it was called; it may throw, and then `write` reports the error.
+   * Optional: prepares one write ahead of `write` (the write queue calls it when the write is
+   * queued, off the critical path of the running commit) and returns the write to queue in its
+   * place. Passing the returned write to `write` stores exactly what the original would; its spans
+   * keep at least `type`, `phase`, `traceId`, `spanId` and `time` (what the commit feed reads), so
+   * it may drop the rest. May throw: the original is then queued and `write` reports the error.
    */
-  prepare?(write: ProjectWrite): void;
+  prepare?(write: ProjectWrite): ProjectWrite;
   /** Marks spans that started before `olderThan` and never ended as abandoned; returns how many. */
   markAbandoned(olderThan: number): Promise<number>;
   /** Deletes at most `batchSize` expired rows per call (per-project retention); returns how many. */

@@ -75,11 +75,20 @@ export async function withWriteWorker(reads: Store, path: string): Promise<Store
 
   // Serializing payloads and packing happen on this thread, as each write is queued: the write
   // thread is the bottleneck, and receives flat streams instead of event objects (packed-writes.ts).
+  // The queue then holds the packed form and span skeletons for the commit feed: the parsed events
+  // die young instead of being copied by every scavenge until their commit.
   const packs = new WeakMap<ProjectWrite, PackedWrites>();
   const pack = (w: ProjectWrite): PackedWrites => packWrites(prepareWrites([w]));
   const overrides: Partial<Store> = {
-    prepare: (write: ProjectWrite) => {
-      packs.set(write, pack(write));
+    prepare: (write: ProjectWrite): ProjectWrite => {
+      const packed = pack(write);
+      const skeleton: ProjectWrite = {
+        projectId: write.projectId,
+        spans: write.spans.map((e) => ({ type: 'span', phase: e.phase, traceId: e.traceId, spanId: e.spanId, time: e.time })),
+        reports: write.reports,
+      };
+      packs.set(skeleton, packed);
+      return skeleton;
     },
     write: async (writes: ProjectWrite[]) => {
       if (writes.length === 0) return;
