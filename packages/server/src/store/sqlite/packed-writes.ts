@@ -5,8 +5,9 @@
  * (every property and string is rebuilt one by one), on the thread that is the collector's
  * bottleneck. Packed, the values of all events travel as three flat streams: a type tag per value,
  * the numbers in a Float64Array and the strings as one JSON array (which JSON.parse rebuilds
- * several times faster than the deserializer, as fresh strings that retain nothing else). The
- * events are fixed records (PreparedSpanEvent), so no property names travel at all.
+ * several times faster than the deserializer, as fresh strings that retain nothing else), short
+ * strings once per pack. The events are fixed records (PreparedSpanEvent), so no property names
+ * travel at all.
  *
  * Exact for every value: strings, numbers (NaN and infinities included), booleans, null and
  * undefined round-trip as they are; any other value (never produced by prepareSpanEvent) travels
@@ -30,6 +31,15 @@ const NUMBER = 3;
 const TRUE = 4;
 const FALSE = 5;
 const JSON_VALUE = 6;
+/** A string sent before in the same pack: its index in the strings array follows in the numbers. */
+const STRING_REF = 7;
+
+/**
+ * Strings up to this length are sent once per pack and referenced after that: ids, names, kinds,
+ * statuses, services and small JSON repeat across the spans of a batch, and the write thread then
+ * parses each once (and gets one string object, whose hash is computed once).
+ */
+const DEDUPE_MAX_LENGTH = 64;
 
 class Encoder {
   tags = new Uint8Array(4096);
@@ -37,6 +47,7 @@ class Encoder {
   t = 0;
   n = 0;
   strings: string[] = [];
+  private readonly sent = new Map<string, number>();
 
   private tag(k: number): void {
     if (this.t === this.tags.length) {
@@ -47,18 +58,31 @@ class Encoder {
     this.tags[this.t++] = k;
   }
 
+  private number(v: number): void {
+    if (this.n === this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numbers[this.n++] = v;
+  }
+
   put(v: unknown): void {
     if (typeof v === 'string') {
+      if (v.length <= DEDUPE_MAX_LENGTH) {
+        const at = this.sent.get(v);
+        if (at !== undefined) {
+          this.tag(STRING_REF);
+          this.number(at);
+          return;
+        }
+        this.sent.set(v, this.strings.length);
+      }
       this.tag(STRING);
       this.strings.push(v);
     } else if (typeof v === 'number') {
       this.tag(NUMBER);
-      if (this.n === this.numbers.length) {
-        const grown = new Float64Array(this.numbers.length * 2);
-        grown.set(this.numbers);
-        this.numbers = grown;
-      }
-      this.numbers[this.n++] = v;
+      this.number(v);
     } else if (v === undefined) this.tag(UNDEFINED);
     else if (v === null) this.tag(NULL);
     else if (v === true) this.tag(TRUE);
@@ -142,6 +166,8 @@ class Decoder {
     switch (this.tags[this.t++]) {
       case STRING:
         return this.strings[this.s++] as T;
+      case STRING_REF:
+        return this.strings[this.numbers[this.n++]!] as T;
       case NUMBER:
         return this.numbers[this.n++] as T;
       case UNDEFINED:
