@@ -5,17 +5,7 @@
  */
 import type { SpanEvent } from '@wisp/protocol';
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../packages/server/src/seeded-random.js';
 
 export const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 export const traceIdOf = (i: number, salt = 0) => hex(salt * 1_000_003 + i + 1, 32);
@@ -41,7 +31,7 @@ export const TOOLS = ['search', 'calculator', 'fetch_url'] as const;
 
 /** `full` span events (start and end merged), children first to exercise out-of-order arrival. */
 export function makeTraces(o: FixtureOptions): SpanEvent[] {
-  const r = rng(o.seed ?? 1);
+  const r = seededRandom(o.seed ?? 1);
   const events: SpanEvent[] = [];
   const gap = o.gapMs ?? 1_000;
   for (let t = 0; t < o.traces; t++) {

@@ -10,18 +10,8 @@ import {
   mergeInto,
   quantile,
 } from './histogram.js';
+import { seededRandom } from '../seeded-random.js';
 
-/** A small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))]!;
@@ -39,7 +29,7 @@ describe('histogram', () => {
 
   for (const [label, draw] of distributions) {
     it(`quantiles within RELATIVE_ERROR of exact: ${label}`, () => {
-      const r = rng(label.length * 7919);
+      const r = seededRandom(label.length * 7919);
       const samples = Array.from({ length: 20_000 }, () => draw(r));
       const h = emptyHistogram();
       for (const v of samples) addValue(h, v);
@@ -71,7 +61,7 @@ describe('histogram', () => {
   });
 
   it('merges by summing: quantiles of merged parts equal those of the whole', () => {
-    const r = rng(42);
+    const r = seededRandom(42);
     const samples = Array.from({ length: 9_000 }, () => r() * r() * 5000);
     const parts = [emptyHistogram(), emptyHistogram(), emptyHistogram()];
     const whole = emptyHistogram();

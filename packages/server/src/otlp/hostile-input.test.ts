@@ -10,6 +10,7 @@ import type { OtlpDecodeResult } from './index.js';
 import { ExportTraceServiceResponse } from './otlp-proto.js';
 import { jsonBody, jsonRequest, keyValues, protobufBody, SPAN_ID, START_NANOS, TRACE_ID } from './otlp-test-bodies.js';
 import type { TestSpan } from './otlp-test-bodies.js';
+import { seededRandom } from '../seeded-random.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -21,17 +22,6 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-/** A seeded PRNG so the fuzz cases are the same on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('bodies that cannot be read', () => {
   it('garbage bytes → WISP_ERR_BAD_PROTOBUF', () => {
@@ -47,7 +37,7 @@ describe('bodies that cannot be read', () => {
   });
 
   it('random bytes never crash: a WispError or a result', () => {
-    const rand = prng(42);
+    const rand = seededRandom(42);
     for (let i = 0; i < 500; i++) {
       const bytes = Buffer.alloc(1 + Math.floor(rand() * 300));
       for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(rand() * 256);
@@ -61,7 +51,7 @@ describe('bodies that cannot be read', () => {
   });
 
   it('random mutations of a valid body never crash', () => {
-    const rand = prng(7);
+    const rand = seededRandom(7);
     const valid = protobufBody([{ attributes: { 'gen_ai.system': 'openai', 'gen_ai.usage.input_tokens': 10, list: [1, 'a', { k: true }] } }]);
     for (let i = 0; i < 500; i++) {
       const bytes = Buffer.from(valid);

@@ -14,17 +14,7 @@ const DAY = 24 * HOUR;
 export const traceIdOf = (n: number): string => n.toString(16).padStart(32, '0');
 export const spanIdOf = (n: number): string => n.toString(16).padStart(16, '0');
 
-/** Seeded PRNG (mulberry32). */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random.js';
 
 export function shuffle<T>(xs: readonly T[], r: () => number): T[] {
   const out = [...xs];
@@ -117,7 +107,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       const expected = await snapshot(store, 'p1');
       const other = await makeStore();
       try {
-        const r = seeded(7);
+        const r = seededRandom(7);
         const replay = shuffle([...events, ...events, ...events.slice(0, 9)], r);
         for (let i = 0; i < replay.length; ) {
           const n = 1 + Math.floor(r() * 12);

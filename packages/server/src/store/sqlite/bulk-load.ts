@@ -11,6 +11,7 @@
  */
 import type { SpanEvent } from '@wisp/protocol';
 import type { SpanWriter } from '../store.js';
+import { seededRandom } from '../../seeded-random.js';
 
 export interface BulkLoadOptions {
   projectId: string;
@@ -63,17 +64,6 @@ const ERRORS: Array<[type: string, message: string]> = [
 ];
 const TOPICS = ['refund policy', 'weather in Paris', 'quarterly revenue', 'password reset', 'shipping delay', 'API limits', 'invoice copy', 'SLA terms'];
 
-/** Mulberry32: small, fast, seedable. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(r: () => number, length: number): string {
   let s = '';
@@ -203,7 +193,7 @@ function toSplit(events: SpanEvent[]): { starts: SpanEvent[]; ends: SpanEvent[] 
  * Each item is one `write` call's spans.
  */
 export function* syntheticBatches(options: BulkLoadOptions, info: { traces: number; bigTraceId: string | null } = { traces: 0, bigTraceId: null }): Generator<SpanEvent[]> {
-  const r = random(options.seed ?? 1);
+  const r = seededRandom(options.seed ?? 1);
   const to = options.to ?? Date.now();
   const from = options.from ?? to - 86_400_000;
   const batchSpans = options.batchSpans ?? 20_000;

@@ -5,7 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SpanEvent } from '@wisp/protocol';
 import { computeCost } from '../../pricing/index.js';
 import { decodeHistogram, histogramCount, quantile, RELATIVE_ERROR } from '../../metrics/histogram.js';
-import { mergeScenario, runStoreContract, seeded, shuffle, spanIdOf, traceIdOf } from '../store.contract.js';
+import { mergeScenario, runStoreContract, shuffle, spanIdOf, traceIdOf } from '../store.contract.js';
+import { seededRandom } from '../../seeded-random.js';
 import { bulkLoad, syntheticBatches } from './bulk-load.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './schema.js';
@@ -120,7 +121,7 @@ describe('SqliteStore rows', () => {
     const expected = tableSnapshot(reference);
     expect(expected.observations).toHaveLength(15);
     for (const seed of Array.from({ length: Number(process.env.WISP_SHUFFLE_SEEDS ?? 6) }, (_, i) => i + 1)) {
-      const r = seeded(seed);
+      const r = seededRandom(seed);
       const other = await open();
       const replay = shuffle([...events, ...events.filter(() => r() < 0.5)], r);
       for (let i = 0; i < replay.length; ) {
