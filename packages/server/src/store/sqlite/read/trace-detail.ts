@@ -160,12 +160,25 @@ function findTrace(db: Database, projectId: string, traceId: string): TraceRowWi
 }
 
 function usageOf(r: ObservationRow): Usage | null {
-  const input = num(r, O.usageInput);
-  const output = num(r, O.usageOutput);
-  const cacheRead = num(r, O.usageCacheRead);
-  const cacheWrite = num(r, O.usageCacheWrite);
-  const reasoning = num(r, O.usageReasoning);
-  const total = num(r, O.usageTotal);
+  return usageFrom(
+    num(r, O.usageInput),
+    num(r, O.usageOutput),
+    num(r, O.usageCacheRead),
+    num(r, O.usageCacheWrite),
+    num(r, O.usageReasoning),
+    num(r, O.usageTotal),
+  );
+}
+
+/** A usage object with the token counts that are set, or null when none is. */
+function usageFrom(
+  input: number | null,
+  output: number | null,
+  cacheRead: number | null,
+  cacheWrite: number | null,
+  reasoning: number | null,
+  total: number | null,
+): Usage | null {
   if (input === null && output === null && cacheRead === null && cacheWrite === null && reasoning === null && total === null) return null;
   const u: Usage = {};
   if (input !== null) u.input = input;
@@ -266,21 +279,8 @@ function rareOf(r: ObservationRow): Rare {
 }
 
 function usageOfRare(x: Rare): Usage | null {
-  const input = x[R.usageInput] as number | null;
-  const output = x[R.usageOutput] as number | null;
-  const cacheRead = x[R.usageCacheRead] as number | null;
-  const cacheWrite = x[R.usageCacheWrite] as number | null;
-  const reasoning = x[R.usageReasoning] as number | null;
-  const total = x[R.usageTotal] as number | null;
-  if (input === null && output === null && cacheRead === null && cacheWrite === null && reasoning === null && total === null) return null;
-  const u: Usage = {};
-  if (input !== null) u.input = input;
-  if (output !== null) u.output = output;
-  if (cacheRead !== null) u.cacheRead = cacheRead;
-  if (cacheWrite !== null) u.cacheWrite = cacheWrite;
-  if (reasoning !== null) u.reasoning = reasoning;
-  if (total !== null) u.total = total;
-  return u;
+  const n = (i: R) => x[i] as number | null;
+  return usageFrom(n(R.usageInput), n(R.usageOutput), n(R.usageCacheRead), n(R.usageCacheWrite), n(R.usageReasoning), n(R.usageTotal));
 }
 
 /** The trace's detail from its DETAIL_COLUMNS rows (in start order, then span id). */
