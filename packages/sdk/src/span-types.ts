@@ -1,7 +1,7 @@
 /**
  * Public types of spans: what can be set on a span at start, while it runs, and at its end.
  */
-import type { Level, ObservationKind, StreamStats, Usage } from '@wisp/protocol';
+import type { Level, ObservationKind, StreamStats, TraceAttributes, Usage } from '@wisp/protocol';
 
 /** The identity of a span in another process or client, e.g. from `extract(headers)`. */
 export interface SpanContext {
@@ -56,15 +56,5 @@ export interface SpanOptions extends SpanAttributes {
   startTime?: number | Date;
 }
 
-/** Trace-level attributes, set with `trace(..., options)` or `span.updateTrace()`. */
-export interface TraceAttributesInput {
-  name?: string;
-  userId?: string;
-  sessionId?: string;
-  tags?: string[];
-  metadata?: Record<string, unknown>;
-  release?: string;
-  environment?: string;
-  input?: unknown;
-  output?: unknown;
-}
+/** Trace-level attributes, set with `trace(..., options)` or `span.updateTrace()`: the wire's `TraceAttributes`. */
+export type TraceAttributesInput = TraceAttributes;
