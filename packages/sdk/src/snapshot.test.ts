@@ -185,6 +185,14 @@ describe('snapshot', () => {
     expect(flat.value).not.toBe(fields);
   });
 
+  it('a flat object over the byte cap is cut by the cap, as the walker cuts it', () => {
+    const wide = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'y'.repeat(1_000)]));
+    const s = snapshot(wide, { ...limits, maxBytes: 8_000 });
+    expect(s.truncated).toBe(true);
+    expect(s.bytes).toBeLessThanOrEqual(8_000 + 1_100);
+    expect(Object.keys(s.value as object).length).toBeLessThan(20);
+  });
+
   it('leaves the fast path for nested values, long strings, toJSON and throwing getters', () => {
     expect(snapshot({ a: { b: 1 } }).value).toEqual({ a: { b: 1 } });
     const long = snapshot({ s: 'x'.repeat(40_000) });

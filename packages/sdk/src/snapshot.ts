@@ -63,7 +63,7 @@ const FLAT_MAX_STRING = 1024;
  * getters, which the walker guards.
  */
 function flatRecord(o: object, limits: SnapshotLimits, redact: boolean): Snapshot | undefined {
-  if (o === null || limits.maxBytes < 4096 || limits.maxBreadth < FLAT_MAX_KEYS || limits.maxStringLength < FLAT_MAX_STRING) {
+  if (o === null || limits.maxBreadth < FLAT_MAX_KEYS || limits.maxStringLength < FLAT_MAX_STRING) {
     return undefined;
   }
   try {
@@ -108,7 +108,8 @@ function flatRecord(o: object, limits: SnapshotLimits, redact: boolean): Snapsho
           bytes += 4;
       }
     }
-    return { value: out, bytes, truncated: false };
+    // Over the byte cap (long keys, many long strings): the walker cuts it where the cap says.
+    return bytes > limits.maxBytes ? undefined : { value: out, bytes, truncated: false };
   } catch {
     return undefined;
   }
