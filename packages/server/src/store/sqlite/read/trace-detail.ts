@@ -279,8 +279,14 @@ function rareOf(r: ObservationRow): Rare {
 }
 
 function usageOfRare(x: Rare): Usage | null {
-  const n = (i: R) => x[i] as number | null;
-  return usageFrom(n(R.usageInput), n(R.usageOutput), n(R.usageCacheRead), n(R.usageCacheWrite), n(R.usageReasoning), n(R.usageTotal));
+  return usageFrom(
+    x[R.usageInput] as number | null,
+    x[R.usageOutput] as number | null,
+    x[R.usageCacheRead] as number | null,
+    x[R.usageCacheWrite] as number | null,
+    x[R.usageReasoning] as number | null,
+    x[R.usageTotal] as number | null,
+  );
 }
 
 /** The trace's detail from its DETAIL_COLUMNS rows (in start order, then span id). */
