@@ -7,6 +7,7 @@ export const ERRORS = {
   WISP_ERR_BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   WISP_ERR_BAD_PROTOBUF: { status: 400, message: 'The request body is not a valid OTLP protobuf message.' },
   WISP_ERR_BAD_GZIP: { status: 400, message: 'The request body is not valid gzip.' },
+  WISP_ERR_BAD_BROTLI: { status: 400, message: 'The request body is not valid brotli.' },
   WISP_ERR_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
   WISP_ERR_BAD_QUERY: { status: 400, message: 'A query parameter is invalid.' },
   WISP_ERR_UNAUTHORIZED: { status: 401, message: 'A valid API key is required.' },

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,5 +243,38 @@ describe('compression', () => {
     const plain = await fetch(`${s.url}/api/v1/traces/${traceId}`, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(((await plain.json()) as { observations: unknown[] }).observations).toHaveLength(301);
+  });
+
+  it('accepts brotli bodies on both ingest endpoints (the SDK sends br by default)', async () => {
+    const s = await start();
+    const traceId = 'cd'.repeat(16);
+    const native = brotliCompressSync(JSON.stringify({ events: [testSpan({ traceId, spanId: '00000000000000a1', name: 'native-br' })] }));
+    const a = await post(`${s.url}/v1/ingest`, native, { headers: { 'content-encoding': 'br' } });
+    expect(a.status, a.text).toBe(200);
+    const otlp = brotliCompressSync(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: '00000000000000b2',
+                    name: 'otlp-br',
+                    startTimeUnixNano: String(Date.now() * 1e6),
+                    endTimeUnixNano: String(Date.now() * 1e6 + 1e6),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const b = await post(`${s.url}/v1/traces`, otlp, { contentType: 'application/json', headers: { 'content-encoding': 'br' } });
+    expect(b.status, b.text).toBe(200);
+    const detail = (await (await fetch(`${s.url}/api/v1/traces/${traceId}`)).json()) as { observations: Array<{ name: string }> };
+    expect(detail.observations.map((o) => o.name).sort()).toEqual(['native-br', 'otlp-br']);
   });
 });

@@ -3,7 +3,10 @@
  * a message saying what is wrong; the next good request is accepted; and in the end exactly the
  * good events are stored.
  */
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+
+/** Brotli at quality 1: a bomb of zeros is made in milliseconds instead of seconds. */
+const brotliFast = (b: Buffer) => brotliCompressSync(b, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } });
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@wisp/protocol';
 import { post, startTestServer, testSpan, type TestServer } from '../testing/test-server.js';
@@ -62,6 +65,28 @@ const wholeRequestCases: WholeRequestCase[] = [
     status: 400,
     code: 'WISP_ERR_BAD_GZIP',
     message: /gzip/,
+  },
+  {
+    name: 'broken brotli',
+    send: () => ingest(Buffer.from('definitely not brotli'), { headers: { 'content-encoding': 'br' } }),
+    status: 400,
+    code: 'WISP_ERR_BAD_BROTLI',
+    message: /br/,
+  },
+  {
+    name: 'truncated brotli',
+    send: () => ingest(brotliCompressSync(Buffer.from('{"events":[]}'.repeat(100))).subarray(0, 6), { headers: { 'content-encoding': 'br' } }),
+    status: 400,
+    code: 'WISP_ERR_BAD_BROTLI',
+    message: /br/,
+  },
+  {
+    // 256 MiB of zeros is a few hundred bytes of brotli: stopped at the ratio cap, never inflated.
+    name: 'brotli bomb',
+    send: () => ingest(brotliFast(Buffer.alloc(256 * 1024 * 1024)), { headers: { 'content-encoding': 'br' } }),
+    status: 413,
+    code: 'WISP_ERR_BODY_TOO_LARGE',
+    message: /compress/,
   },
   {
     // 1 GiB of zeros compresses to about 1 MiB: refused by ratio long before it is inflated.
@@ -199,6 +224,12 @@ describe('OTLP /v1/traces', () => {
 
   it('a gzip bomb: 413', async () => {
     const res = await otlp(gzipSync(Buffer.alloc(64 * 1024 * 1024)), 'application/x-protobuf', { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('WISP_ERR_BODY_TOO_LARGE');
+  });
+
+  it('a brotli bomb: 413', async () => {
+    const res = await otlp(brotliFast(Buffer.alloc(64 * 1024 * 1024)), 'application/x-protobuf', { 'content-encoding': 'br' });
     expect(res.status).toBe(413);
     expect(res.text).toContain('WISP_ERR_BODY_TOO_LARGE');
   });

@@ -1,14 +1,17 @@
 /**
- * Decompression of ingest bodies with a hard cap on the output: a gzip bomb is stopped by zlib's
- * `maxOutputLength` as soon as the cap is reached, so it is never allocated, and answered 413.
+ * Decompression of ingest bodies with a hard cap on the output: a gzip or brotli bomb is stopped by
+ * zlib's `maxOutputLength` as soon as the cap is reached, so it is never allocated, and answered 413.
  */
-import { gunzip, inflate, inflateRaw, constants as zlibConstants } from 'node:zlib';
+import { brotliDecompress, gunzip, inflate, inflateRaw, constants as zlibConstants } from 'node:zlib';
 import { promisify } from 'node:util';
 import { WispError } from '../errors.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 const inflateRawAsync = promisify(inflateRaw);
+const brotliDecompressAsync = promisify(brotliDecompress);
+
+export type ContentEncoding = 'identity' | 'gzip' | 'deflate' | 'br';
 
 /** Small bodies may compress very well (repetitive JSON); the ratio check starts above this. */
 const RATIO_CHECK_FLOOR_BYTES = 1024 * 1024;
@@ -18,15 +21,16 @@ export interface DecodeLimits {
   maxCompressionRatio: number;
 }
 
-/** Parses `Content-Encoding`; only identity, gzip and deflate are accepted (415 otherwise). */
-export function parseContentEncoding(header: string | string[] | undefined): 'identity' | 'gzip' | 'deflate' {
+/** Parses `Content-Encoding`; only identity, gzip, deflate and br are accepted (415 otherwise). */
+export function parseContentEncoding(header: string | string[] | undefined): ContentEncoding {
   const value = (Array.isArray(header) ? header.join(',') : header ?? '').trim().toLowerCase();
   if (value === '' || value === 'identity') return 'identity';
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
   if (value === 'deflate') return 'deflate';
+  if (value === 'br') return 'br';
   throw new WispError(
     'WISP_ERR_UNSUPPORTED_MEDIA_TYPE',
-    `Content-Encoding "${value.slice(0, 40)}" is not supported; use gzip, deflate or none`,
+    `Content-Encoding "${value.slice(0, 40)}" is not supported; use br, gzip, deflate or none`,
   );
 }
 
@@ -35,8 +39,8 @@ function outputCap(compressedBytes: number, limits: DecodeLimits): number {
   return Math.min(limits.maxRequestBytes, byRatio);
 }
 
-/** Returns the decoded body; throws WISP_ERR_BODY_TOO_LARGE or WISP_ERR_BAD_GZIP. */
-export async function decodeBody(raw: Buffer, encoding: 'identity' | 'gzip' | 'deflate', limits: DecodeLimits): Promise<Buffer> {
+/** Returns the decoded body; throws WISP_ERR_BODY_TOO_LARGE, WISP_ERR_BAD_GZIP or WISP_ERR_BAD_BROTLI. */
+export async function decodeBody(raw: Buffer, encoding: ContentEncoding, limits: DecodeLimits): Promise<Buffer> {
   if (encoding === 'identity') {
     if (raw.length > limits.maxRequestBytes) throw tooLarge(limits.maxRequestBytes);
     return raw;
@@ -44,6 +48,7 @@ export async function decodeBody(raw: Buffer, encoding: 'identity' | 'gzip' | 'd
   const cap = outputCap(raw.length, limits);
   try {
     if (encoding === 'gzip') return await gunzipAsync(raw, { maxOutputLength: cap });
+    if (encoding === 'br') return await brotliDecompressAsync(raw, { maxOutputLength: cap });
     // "deflate" means zlib-wrapped per RFC 9110, but some clients send raw deflate.
     const zlibWrapped = raw.length >= 2 && (raw[0]! & 0x0f) === 8 && ((raw[0]! << 8) | raw[1]!) % 31 === 0;
     return zlibWrapped ? await inflateAsync(raw, { maxOutputLength: cap }) : await inflateRawAsync(raw, { maxOutputLength: cap });
@@ -58,10 +63,12 @@ export async function decodeBody(raw: Buffer, encoding: 'identity' | 'gzip' | 'd
       }
       throw tooLarge(limits.maxRequestBytes);
     }
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || (err as { errno?: number }).errno === zlibConstants.Z_DATA_ERROR || code?.startsWith('Z_')) {
-      throw new WispError('WISP_ERR_BAD_GZIP', `The request body is not valid ${encoding}: ${(err as Error).message}`);
+    const errorCode = encoding === 'br' ? 'WISP_ERR_BAD_BROTLI' : 'WISP_ERR_BAD_GZIP';
+    // Brotli's decoder errors are coded ERR__ERROR_FORMAT_…; a truncated stream is Z_BUF_ERROR.
+    if (code === 'Z_DATA_ERROR' || (err as { errno?: number }).errno === zlibConstants.Z_DATA_ERROR || code?.startsWith('Z_') || code?.startsWith('ERR__')) {
+      throw new WispError(errorCode, `The request body is not valid ${encoding}: ${(err as Error).message}`);
     }
-    throw new WispError('WISP_ERR_BAD_GZIP', `The request body could not be decompressed (${encoding})`);
+    throw new WispError(errorCode, `The request body could not be decompressed (${encoding})`);
   }
 }
 
