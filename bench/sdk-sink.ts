@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 export type SinkMode = 'healthy' | 'slow' | 'error500' | 'retry429' | 'refused' | 'silent' | 'reset';
 export type SinkRequest = { mode: SinkMode } | { count: true } | { reset: true };
@@ -80,6 +80,7 @@ const server = http.createServer((req, res) => {
     counts.requests++;
     counts.bytes += raw.length;
     if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+    else if (req.headers['content-encoding'] === 'br') raw = brotliDecompressSync(raw);
     const otlp = req.url === '/v1/traces';
     const accept = () => {
       if (otlp) counts.otelSpans += countOtlpProto(raw);

@@ -22,6 +22,7 @@ export function createDefaultExporters(
       new NativeExporter({
         ...options.exporterOptions,
         ...tuning,
+        ...(options.compression !== undefined ? { compression: options.compression } : {}),
         endpoint: options.endpoint,
         ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
         serviceName: options.serviceName,

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Wisp } from './client.js';
 import type { FlushResult, SpanExporter } from './exporter.js';
 import { InMemoryExporter } from './in-memory-exporter.js';
+import { decodedBody } from './export/test-collector.js';
 
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 const ok: FlushResult = { done: true, remaining: 0, elapsedMs: 0 };
@@ -162,8 +162,7 @@ describe('process hooks', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        let b = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') b = gunzipSync(b);
+        const b = decodedBody(req.headers['content-encoding'], Buffer.concat(chunks));
         const batch = JSON.parse(b.toString()) as { events: Array<{ type: string; phase?: string }> };
         spans += batch.events.filter((e) => e.type === 'span' && (e.phase === 'end' || e.phase === 'full')).length;
         res.setHeader('content-type', 'application/json');

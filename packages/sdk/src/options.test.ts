@@ -15,12 +15,12 @@ describe('resolveOptions: argument > environment > default', () => {
       WISP_ENABLED: 'false', WISP_ENDPOINT: 'http://collector:4318', WISP_API_KEY: 'wisp_k', WISP_SAMPLE_RATE: '0.25',
       WISP_SERVICE_NAME: 'svc', WISP_ENVIRONMENT: 'staging', WISP_RELEASE: 'v2', WISP_FLUSH_ON_ROOT_END: '1', WISP_HANDLE_SIGNALS: 'yes',
       WISP_MAX_QUEUE_BYTES: '1048576', WISP_MAX_QUEUE_EVENTS: '500', WISP_MAX_BATCH_EVENTS: '50', WISP_MAX_BATCH_BYTES: '65536',
-      WISP_LINGER_MS: '20', WISP_MAX_CONCURRENT_REQUESTS: '2', WISP_REQUEST_TIMEOUT_MS: '3000',
+      WISP_LINGER_MS: '20', WISP_MAX_CONCURRENT_REQUESTS: '2', WISP_REQUEST_TIMEOUT_MS: '3000', WISP_COMPRESSION: 'GZIP',
     });
     expect(o).toMatchObject({
       enabled: false, endpoint: 'http://collector:4318', apiKey: 'wisp_k', sampleRate: 0.25, serviceName: 'svc', environment: 'staging', release: 'v2',
       flushOnRootEnd: true, handleSignals: true, maxQueueBytes: 1048576, maxQueueEvents: 500, maxBatchEvents: 50, maxBatchBytes: 65536,
-      lingerMs: 20, maxConcurrentRequests: 2, requestTimeoutMs: 3000,
+      lingerMs: 20, maxConcurrentRequests: 2, requestTimeoutMs: 3000, compression: 'gzip',
     });
   });
 
@@ -35,6 +35,15 @@ describe('resolveOptions: argument > environment > default', () => {
     expect(o.warnings.join('\n')).toMatch(/option sampleRate has an invalid value/);
     expect(o.warnings.join('\n')).toMatch(/WISP_SAMPLE_RATE="half" is not valid/);
     expect(o.warnings.join('\n')).toMatch(/WISP_ENABLED="maybe" is not valid/);
+  });
+
+  it('compression: br, gzip or none; anything else is a warning and the exporter default', () => {
+    expect(resolveOptions({}, {}).compression).toBeUndefined();
+    expect(resolveOptions({ compression: 'none' }, { WISP_COMPRESSION: 'gzip' }).compression).toBe('none');
+    const bad = resolveOptions({ compression: 'zstd' } as never, { WISP_COMPRESSION: 'lz4' });
+    expect(bad.compression).toBeUndefined();
+    expect(bad.warnings.join('\n')).toMatch(/option compression has an invalid value/);
+    expect(bad.warnings.join('\n')).toMatch(/WISP_COMPRESSION="lz4" is not valid/);
   });
 
   it('merges snapshot limits over the defaults', () => {

@@ -2,7 +2,7 @@
  * Client options and their resolution: argument > environment (`WISP_*`) > default, in one place.
  */
 import type { InternalErrorHandler } from './diagnostics.js';
-import type { NativeExporterOptions } from './export/index.js';
+import type { Compression, NativeExporterOptions } from './export/index.js';
 import type { SpanExporter } from './exporter.js';
 import type { MaskFunction } from './masking.js';
 import type { SnapshotLimits } from './snapshot.js';
@@ -63,6 +63,11 @@ export interface WispOptions extends ExportTuning {
   release?: string;
   /** Fraction of traces kept, decided at the root from the trace id. Env `WISP_SAMPLE_RATE`. @default 1 */
   sampleRate?: number;
+  /**
+   * Body compression of the default exporter: `br` (brotli, the cheapest in CPU), `gzip` or `none`.
+   * Env `WISP_COMPRESSION`. @default 'br'
+   */
+  compression?: Compression;
   /** Where spans go. @default [the native exporter to `endpoint`] */
   exporters?: SpanExporter[];
   /**
@@ -107,6 +112,8 @@ export interface ResolvedOptions extends ExportTuning {
   environment: string | undefined;
   release: string | undefined;
   sampleRate: number;
+  /** Undefined when neither the option nor `WISP_COMPRESSION` says (the exporter's default). */
+  compression: Compression | undefined;
   exporters: SpanExporter[] | undefined;
   exporterOptions: NativeExporterOptions | undefined;
   captureInput: boolean;
@@ -181,6 +188,7 @@ export function resolveOptions(options: WispOptions | undefined, env: Env = proc
     environment: optStr('environment', 'WISP_ENVIRONMENT'),
     release: optStr('release', 'WISP_RELEASE'),
     sampleRate,
+    compression: pick<Compression | undefined>('compression', parseCompression, 'WISP_COMPRESSION', undefined, isCompression),
     exporters,
     exporterOptions: o.exporterOptions !== null && typeof o.exporterOptions === 'object' ? o.exporterOptions : undefined,
     captureInput: bool('captureInput', undefined, true),
@@ -199,6 +207,11 @@ export function resolveOptions(options: WispOptions | undefined, env: Env = proc
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+const isCompression = (v: unknown): v is Compression => v === 'br' || v === 'gzip' || v === 'none';
+const parseCompression = (s: string): Compression | undefined => {
+  const v = s.trim().toLowerCase();
+  return isCompression(v) ? v : undefined;
+};
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isRate = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;

@@ -29,8 +29,8 @@ export const DEFAULT_LINGER_MS = 100;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
 /** Per-attempt deadline; the request is aborted when it passes. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Bodies above this many bytes are gzipped (on the thread pool). */
-export const DEFAULT_GZIP_ABOVE_BYTES = 1024;
+/** Bodies above this many bytes are compressed (on the thread pool). */
+export const DEFAULT_COMPRESS_ABOVE_BYTES = 1024;
 /** Response bodies are read up to this many bytes; the rest is discarded unread. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024;
 /** The collector's request limit (after decompression); a request never exceeds it. */

@@ -42,7 +42,7 @@ function harness(
   };
   const pipeline = new ExportPipeline(nativeFormat, transport, {
     clock,
-    gzipAboveBytes: Infinity,
+    compression: 'none',
     random: () => 1,
     ...options,
   });

@@ -6,7 +6,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import * as D from './defaults.js';
 import { ExportCounters } from './export-stats.js';
-import { compressBody } from './gzip-body.js';
+import { compressBody, type Compression } from './compress-body.js';
 import type { QueueEntry } from './queue-entry.js';
 import { withRetries } from './retrying-transport.js';
 import { SpanQueue } from './span-queue.js';
@@ -29,8 +29,14 @@ export interface ExportPipelineOptions {
   maxConcurrentRequests?: number;
   /** Per-attempt deadline in ms. @default 10000 (`DEFAULT_REQUEST_TIMEOUT_MS`) */
   requestTimeoutMs?: number;
-  /** Gzip bodies above this many bytes. @default 1024 (`DEFAULT_GZIP_ABOVE_BYTES`) */
-  gzipAboveBytes?: number;
+  /**
+   * Body compression: `br` (brotli, quality 1), `gzip` (level 1) or `none`. When the backend
+   * answers 415 to brotli, the exporter switches to gzip and resends. @default the format's
+   * (`br` for the native exporter, `gzip` for OTLP)
+   */
+  compression?: Compression;
+  /** Compress bodies above this many bytes. @default 1024 (`DEFAULT_COMPRESS_ABOVE_BYTES`) */
+  compressAboveBytes?: number;
   /** Response bytes read at most. @default 262144 (`DEFAULT_MAX_RESPONSE_BYTES`) */
   maxResponseBytes?: number;
   /** Request body limit before compression. @default 20971520 (`DEFAULT_MAX_REQUEST_BYTES`) */
@@ -55,8 +61,9 @@ export interface ExportPipelineOptions {
 
 export type ResolvedPipelineOptions = Required<ExportPipelineOptions>;
 
-export function resolvePipelineOptions(o: ExportPipelineOptions): ResolvedPipelineOptions {
+export function resolvePipelineOptions(o: ExportPipelineOptions, defaultCompression: Compression = 'gzip'): ResolvedPipelineOptions {
   return {
+    compression: o.compression ?? defaultCompression,
     maxQueueBytes: o.maxQueueBytes ?? D.DEFAULT_MAX_QUEUE_BYTES,
     maxQueueEvents: o.maxQueueEvents ?? D.DEFAULT_MAX_QUEUE_EVENTS,
     maxBatchEvents: o.maxBatchEvents ?? D.DEFAULT_MAX_BATCH_EVENTS,
@@ -64,7 +71,7 @@ export function resolvePipelineOptions(o: ExportPipelineOptions): ResolvedPipeli
     lingerMs: o.lingerMs ?? D.DEFAULT_LINGER_MS,
     maxConcurrentRequests: o.maxConcurrentRequests ?? D.DEFAULT_MAX_CONCURRENT_REQUESTS,
     requestTimeoutMs: o.requestTimeoutMs ?? D.DEFAULT_REQUEST_TIMEOUT_MS,
-    gzipAboveBytes: o.gzipAboveBytes ?? D.DEFAULT_GZIP_ABOVE_BYTES,
+    compressAboveBytes: o.compressAboveBytes ?? D.DEFAULT_COMPRESS_ABOVE_BYTES,
     maxResponseBytes: o.maxResponseBytes ?? D.DEFAULT_MAX_RESPONSE_BYTES,
     maxRequestBytes: o.maxRequestBytes ?? D.DEFAULT_MAX_REQUEST_BYTES,
     maxEventBytes: o.maxEventBytes ?? D.DEFAULT_MAX_EVENT_BYTES,
@@ -93,7 +100,7 @@ interface FlushWaiter {
 type Settlement = 'sent' | DropReason;
 
 /**
- * The export core shared by every exporter: queue → batch (full or linger) → encode and gzip off
+ * The export core shared by every exporter: queue → batch (full or linger) → encode and compress off
  * the caller's tick → send (bounded concurrency, retries, breaker, 413 split) → account. The
  * exporter supplies only a wire format and a transport.
  */
@@ -114,6 +121,8 @@ export class ExportPipeline implements SpanExporter {
   private lingerTimer: TimerHandle | undefined;
   private drainTimer: TimerHandle | undefined;
   private closed = false;
+  /** The compression in use: the option's, until the backend refuses brotli (then gzip). */
+  private compression: Compression;
   private shutdownResult: Promise<FlushResult> | undefined;
 
   constructor(
@@ -126,7 +135,8 @@ export class ExportPipeline implements SpanExporter {
      */
     private readonly finalReport?: () => { event: IngestEvent; bytes: number } | undefined,
   ) {
-    this.options = resolvePipelineOptions(options);
+    this.options = resolvePipelineOptions(options, format.defaultCompression);
+    this.compression = this.options.compression;
     this.clock = this.options.clock;
     // Every request and retry wait listens to this one signal; their number is bounded by the slots.
     setMaxListeners(0, this.abort.signal);
@@ -314,11 +324,18 @@ export class ExportPipeline implements SpanExporter {
 
   private async sendRequest(batch: InFlightBatch, request: EncodedRequest): Promise<void> {
     const raw = await requestBytes(request, this.format);
-    const { body, encoding } = await compressBody(raw, this.options.gzipAboveBytes);
+    const { body, encoding } = await compressBody(raw, this.compression, this.options.compressAboveBytes);
     const headers: Record<string, string> = { 'content-type': this.format.contentType };
     if (encoding) headers['content-encoding'] = encoding;
     const outcome = await this.send({ body, headers, signal: this.abort.signal });
-    if (outcome.kind === 'success') {
+    if (outcome.kind === 'failure' && outcome.status === 415 && encoding === 'br') {
+      // A backend (an older collector, a proxy) that does not take brotli: gzip from now on.
+      if (this.compression === 'br') {
+        this.compression = 'gzip';
+        this.options.onError(new Error('wisp: the backend refused brotli (415); compressing with gzip from now on'));
+      }
+      await this.sendRequest(batch, request);
+    } else if (outcome.kind === 'success') {
       this.settleAnswered(batch, request.entries, this.format.rejections(outcome.body));
     } else if (outcome.kind === 'failure' && outcome.status === 413) {
       if (request.entries.length === 1) this.settle(batch, request.entries[0]!, 'too_large');

@@ -8,6 +8,7 @@ export { systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export type { Transport, TransportRequest, SendOutcome } from './transport.js';
 export type { WireFormat, Rejections } from './wire-format.js';
+export type { Compression } from './compress-body.js';
 export { totalDropped } from './export-stats.js';
 export {
   DEFAULT_ENDPOINT,
@@ -18,7 +19,7 @@ export {
   DEFAULT_LINGER_MS,
   DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_GZIP_ABOVE_BYTES,
+  DEFAULT_COMPRESS_ABOVE_BYTES,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_MAX_EVENT_BYTES,

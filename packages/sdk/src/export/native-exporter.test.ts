@@ -71,7 +71,7 @@ async function expectRecovery(exporter: NativeExporter, c: TestCollector): Promi
 }
 
 describe('NativeExporter against a real collector', () => {
-  it('delivers everything to a healthy collector, gzipped, with the api key', async () => {
+  it('delivers everything to a healthy collector, brotli-compressed, with the api key', async () => {
     const c = await collector('healthy');
     const exporter = exporterFor(c.url);
     const enqueueMs = enqueueSpans(exporter, SPANS);
@@ -83,9 +83,41 @@ describe('NativeExporter against a real collector', () => {
     const s = exporter.stats();
     expect(s).toMatchObject({ created: SPANS, sent: SPANS, queued: 0, inFlight: 0 });
     expect(s.events.merged).toBe(SPANS);
-    expect(c.requests.every((r) => r.gzip)).toBe(true);
+    expect(c.requests.every((r) => r.encoding === 'br')).toBe(true);
     expect(Math.max(...c.requests.map((r) => r.events))).toBeLessThanOrEqual(1_000);
     await expectRecovery(exporter, c);
+  });
+
+  it('sends gzip or uncompressed bodies when asked', async () => {
+    for (const compression of ['gzip', 'none'] as const) {
+      const c = await collector('healthy');
+      const exporter = exporterFor(c.url, { compression });
+      enqueueSpans(exporter, 500);
+      await c.waitForSpans(500);
+      expect(c.requests.length).toBeGreaterThan(0);
+      expect(c.requests.every((r) => r.encoding === (compression === 'gzip' ? 'gzip' : undefined))).toBe(true);
+      expect((await exporter.shutdown(2_000)).done).toBe(true);
+      expect(exporter.stats()).toMatchObject({ created: 500, sent: 500, queued: 0, inFlight: 0 });
+    }
+  });
+
+  it('a backend that answers 415 to brotli gets the same spans again in gzip, none lost', async () => {
+    const c = await collector('healthy');
+    c.acceptBrotli = false;
+    const errors: unknown[] = [];
+    const exporter = exporterFor(c.url, { onError: (e) => errors.push(e) });
+    enqueueSpans(exporter, SPANS);
+    await c.waitForSpans(SPANS);
+    expect((await exporter.flush(2_000)).done).toBe(true);
+    expect(exporter.stats()).toMatchObject({ created: SPANS, sent: SPANS, queued: 0, inFlight: 0 });
+    expectIdentity(exporter.stats());
+    expect(totalDropped(exporter.stats())).toBe(0);
+    const refused = c.requests.filter((r) => r.encoding === 'br');
+    expect(refused.length).toBeGreaterThan(0);
+    // Once refused, brotli is not tried again: every later request is gzip.
+    const firstGzip = c.requests.findIndex((r) => r.encoding === 'gzip');
+    expect(c.requests.slice(firstGzip).every((r) => r.encoding === 'gzip')).toBe(true);
+    expect(errors.map(String).join('\n')).toMatch(/refused brotli/);
   });
 
   it('a slow collector (500 ms) delays nothing and loses nothing', async () => {

@@ -28,6 +28,8 @@ export function otlpFormat(scopeVersion: string): WireFormat {
   return {
     path: OTLP_TRACES_PATH,
     contentType: 'application/json',
+    // OTLP/HTTP backends must accept gzip; brotli is not in the specification.
+    defaultCompression: 'gzip',
     overheadBytes: 512,
     encodeEvent: (event) => {
       if (event.type !== 'span' || (event.phase !== 'end' && event.phase !== 'full')) return undefined;

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { IngestEvent } from '@wisp/protocol';
 
 export type CollectorMode =
@@ -23,10 +23,12 @@ export interface TestCollector {
   url: string;
   port: number;
   mode: CollectorMode;
+  /** When false, a brotli body is answered 415 (as a backend without brotli would). @default true */
+  acceptBrotli: boolean;
   /** Span ids of ended spans received (distinct), in a healthy answer or not. */
   readonly ended: Set<string>;
   /** Every request received, with the time it arrived (ms, monotonic). */
-  readonly requests: Array<{ at: number; events: number; gzip: boolean }>;
+  readonly requests: Array<{ at: number; events: number; encoding: string | undefined }>;
   readonly reports: IngestEvent[];
   /** Resolves once `n` distinct ended spans have arrived. */
   waitForSpans(n: number, timeoutMs?: number): Promise<void>;
@@ -36,6 +38,11 @@ export interface TestCollector {
 }
 
 const SLOW_MS = 500;
+
+/** A request body as sent, decompressed per its `content-encoding` (br, gzip or none). */
+export function decodedBody(encoding: string | string[] | undefined, raw: Buffer): Buffer {
+  return encoding === 'gzip' ? gunzipSync(raw) : encoding === 'br' ? brotliDecompressSync(raw) : raw;
+}
 const HUGE_BODY_BYTES = 1024 ** 3;
 
 export async function startCollector(mode: CollectorMode = 'healthy', port = 0): Promise<TestCollector> {
@@ -67,9 +74,15 @@ export async function startCollector(mode: CollectorMode = 'healthy', port = 0):
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const gzip = req.headers['content-encoding'] === 'gzip';
-      const body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString('utf8')) as { events: IngestEvent[] };
-      requests.push({ at: performance.now(), events: body.events.length, gzip });
+      const encoding = req.headers['content-encoding'];
+      if (encoding === 'br' && !collector.acceptBrotli) {
+        requests.push({ at: performance.now(), events: 0, encoding });
+        res.writeHead(415, { 'content-type': 'application/json' }).end('{"error":{"code":"WISP_ERR_UNSUPPORTED_MEDIA_TYPE"}}');
+        notify();
+        return;
+      }
+      const body = JSON.parse(decodedBody(encoding, raw).toString('utf8')) as { events: IngestEvent[] };
+      requests.push({ at: performance.now(), events: body.events.length, encoding });
       const accept = () => {
         for (const e of body.events) {
           if (e.type === 'sdk_report') reports.push(e);
@@ -142,6 +155,7 @@ export async function startCollector(mode: CollectorMode = 'healthy', port = 0):
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     mode,
+    acceptBrotli: true,
     ended,
     requests,
     reports,

@@ -1,4 +1,5 @@
 import type { IngestEvent } from '@wisp/protocol';
+import type { Compression } from './compress-body.js';
 
 /** Which items of a request the backend rejected in a 2xx answer. */
 export interface Rejections {
@@ -16,6 +17,8 @@ export interface WireFormat {
   /** Path appended to the exporter's endpoint. */
   readonly path: string;
   readonly contentType: string;
+  /** Body compression unless the exporter's options say otherwise. */
+  readonly defaultCompression: Compression;
   /** The serialized form of one event; `undefined` leaves it out of the request. */
   encodeEvent(event: IngestEvent): string | undefined;
   /** Bytes `wrap` adds around the events, at most. */

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestBatch, SpanEvent } from '@wisp/protocol';
 import { runDemo } from './index.js';
@@ -22,6 +22,7 @@ const server = createServer((req, res) => {
     const encoding = req.headers['content-encoding'];
     if (encoding === 'gzip') body = gunzipSync(body);
     else if (encoding === 'deflate') body = inflateSync(body);
+    else if (encoding === 'br') body = brotliDecompressSync(body);
     if (req.url !== '/v1/ingest') {
       res.writeHead(404).end();
       return;
