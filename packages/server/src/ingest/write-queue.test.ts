@@ -12,16 +12,17 @@ function write(projectId = 'p', n = 1): ProjectWrite {
 function setup(options: Partial<ConstructorParameters<typeof WriteQueue>[0]['options']> = {}) {
   const commits: ProjectWrite[][] = [];
   const committed: ProjectWrite[][] = [];
-  let release: (() => void) | null = null;
+  // While held, every commit waits at the gate; releasing opens it for all of them.
+  let gate: Promise<void> | null = null;
+  let open: (() => void) | null = null;
   let fail: Error | null = null;
   const store = {
     async write(writes: ProjectWrite[]) {
       commits.push(writes);
-      if (release === null && hold) await new Promise<void>((r) => (release = r));
+      if (gate) await gate;
       if (fail) throw fail;
     },
   };
-  let hold = false;
   const errors: unknown[] = [];
   const metrics = new CollectorMetrics();
   const queue = new WriteQueue({
@@ -37,12 +38,14 @@ function setup(options: Partial<ConstructorParameters<typeof WriteQueue>[0]['opt
     committed,
     errors,
     metrics,
-    holdCommits: () => (hold = true),
+    holdCommits: () => {
+      gate = new Promise<void>((r) => (open = r));
+    },
     releaseCommit: () => {
-      const r = release;
-      release = null;
-      hold = false;
-      r?.();
+      const o = open;
+      gate = null;
+      open = null;
+      o?.();
     },
     failWith: (e: Error | null) => (fail = e),
   };
@@ -74,6 +77,28 @@ describe('WriteQueue', () => {
     await Promise.all([first, ...later]);
     expect(t.commits).toHaveLength(2);
     expect(t.commits[1]).toHaveLength(20);
+  });
+
+  it('keeps two commits in flight: the next group reaches the store while one commits, a third waits for a slot', async () => {
+    const t = setup();
+    t.holdCommits();
+    const settled: string[] = [];
+    const a = t.queue.enqueue(write('a'), 1).then(() => settled.push('a'));
+    await new Promise((r) => setImmediate(r));
+    const b = t.queue.enqueue(write('b'), 1).then(() => settled.push('b'));
+    await new Promise((r) => setImmediate(r));
+    expect(t.commits.map((c) => c.map((w) => w.projectId))).toEqual([['a'], ['b']]);
+    const rest = [t.queue.enqueue(write('c'), 1), t.queue.enqueue(write('d'), 1)];
+    await new Promise((r) => setTimeout(r, 20));
+    // Both slots are taken: c and d wait in the queue, and nothing was answered before its commit.
+    expect(t.commits).toHaveLength(2);
+    expect(settled).toEqual([]);
+    expect(t.queue.depthEvents).toBe(4);
+    t.releaseCommit();
+    await Promise.all([a, b, ...rest]);
+    expect(t.commits.map((c) => c.map((w) => w.projectId))).toEqual([['a'], ['b'], ['c', 'd']]);
+    expect(t.queue.depthEvents).toBe(0);
+    await t.queue.idle();
   });
 
   it('splits commits at maxCommitEvents', async () => {

@@ -10,6 +10,14 @@ import { WispError } from '../errors.js';
 import type { ProjectWrite, SpanWriter } from '../store/store.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
 
+/**
+ * Group commits handed to the store at once. With two, the next group is already waiting at the
+ * writer when a commit ends: the write thread goes straight on to it instead of idling until this
+ * thread (busy parsing requests) hears of the commit and sends the next. Each group is still its own
+ * transaction, and each request is still answered only after the commit holding its data.
+ */
+export const COMMITS_IN_FLIGHT = 2;
+
 /** Seconds a client should wait after a 429 (queue full) or a 503 (store failing or closing). */
 export const RETRY_AFTER_OVERLOADED_S = 1;
 export const RETRY_AFTER_UNAVAILABLE_S = 5;
@@ -36,7 +44,8 @@ export class WriteQueue {
   private pending: PendingWrite[] = [];
   private queuedEvents = 0;
   private queuedBytes = 0;
-  private flushing = false;
+  /** Commits started and not yet settled (at most COMMITS_IN_FLIGHT). */
+  private committing = 0;
   private scheduled = false;
   private closed = false;
   private storeFailing = false;
@@ -119,19 +128,32 @@ export class WriteQueue {
 
   /** Resolves when nothing is queued or being committed. */
   idle(): Promise<void> {
-    if (!this.flushing && this.pending.length === 0 && !this.scheduled) return Promise.resolve();
+    if (this.committing === 0 && this.pending.length === 0 && !this.scheduled) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    if (this.flushing || this.scheduled) return;
+    if (this.committing >= COMMITS_IN_FLIGHT || this.scheduled) return;
     this.scheduled = true;
     // setImmediate runs after the current I/O phase, so every request whose body finished reading
     // in this turn joins the same transaction.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.startCommits();
     });
+  }
+
+  /** Hands groups to the store while a commit slot is free. */
+  private startCommits(): void {
+    while (this.pending.length > 0 && this.committing < COMMITS_IN_FLIGHT) {
+      const batch = this.takeBatch();
+      this.committing++;
+      void this.commitGroup(batch).finally(() => {
+        this.committing--;
+        if (this.pending.length > 0) this.schedule();
+        else if (this.committing === 0 && !this.scheduled) for (const w of this.idleWaiters.splice(0)) w();
+      });
+    }
   }
 
   private takeBatch(): PendingWrite[] {
@@ -147,22 +169,10 @@ export class WriteQueue {
     return this.pending.splice(0, n);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.takeBatch();
-        const ok = await this.commit(batch);
-        if (!ok && batch.length > 1) {
-          // Find the culprit: commit each request alone, so one bad request cannot fail the others.
-          for (const one of batch) await this.commit([one]);
-        }
-      }
-    } finally {
-      this.flushing = false;
-      if (this.pending.length > 0) this.schedule();
-      else for (const w of this.idleWaiters.splice(0)) w();
-    }
+  /** Commits one group; when it fails with several requests, commits each alone (one bad request cannot fail the others). */
+  private async commitGroup(batch: PendingWrite[]): Promise<void> {
+    const ok = await this.commit(batch);
+    if (!ok && batch.length > 1) for (const one of batch) await this.commit([one]);
   }
 
   /** Commits a batch; settles its promises unless it failed with several requests (retried alone). */

@@ -37,7 +37,12 @@ export interface StoreCapabilities {
   readonly backend: 'sqlite' | 'postgres';
 }
 
-/** Writes. `write` is atomic over all its writes and resolves only once they are durable. */
+/**
+ * Writes. `write` is atomic over all its writes and resolves only once they are durable. The write
+ * queue may call `write` again before the previous call resolved (it keeps two group commits in
+ * flight): each call is its own transaction, and the store runs them one after the other or
+ * concurrently as its engine allows (merges are order-insensitive).
+ */
 export interface SpanWriter {
   write(writes: ProjectWrite[]): Promise<void>;
   /**
