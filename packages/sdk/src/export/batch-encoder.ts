@@ -1,48 +1,14 @@
 import type { DropReason, IngestEvent } from '@wisp/protocol';
 import { hasPayload, mergedEvent, releaseEvents, withoutPayloads, type QueueEntry } from './queue-entry.js';
 import type { WireFormat } from './wire-format.js';
+import { nextSlice, sliceSpent } from './slices.js';
 
-/** The encoder yields to the event loop after this much continuous work. */
-const ENCODE_SLICE_MS = 1;
 /**
  * Events are serialized in runs of about this many estimated bytes, one serializer call per run:
  * cheaper than a call per event, and short enough (well under a millisecond) to keep the app's
  * tail latency flat.
  */
 const RUN_BYTES = 64 * 1024;
-
-/**
- * One slice per turn of the event loop, shared by every batch being encoded or assembled: with
- * several batches in flight (up to `maxConcurrentRequests`, and one pipeline per exporter), each
- * yielding on its own would still run one slice each in the same turn, back to back.
- */
-const waitingForSlice: Array<() => void> = [];
-let sliceScheduled = false;
-let sliceStart = 0;
-
-function runNextSlice(): void {
-  sliceScheduled = false;
-  const next = waitingForSlice.shift();
-  if (waitingForSlice.length > 0) scheduleSlice();
-  sliceStart = performance.now();
-  next?.();
-}
-
-function scheduleSlice(): void {
-  if (sliceScheduled) return;
-  sliceScheduled = true;
-  setImmediate(runNextSlice);
-}
-
-/** Waits for a turn of the event loop of its own; the slice starts when it resumes. */
-function nextSlice(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    waitingForSlice.push(resolve);
-    scheduleSlice();
-  });
-}
-
-const sliceSpent = () => performance.now() - sliceStart > ENCODE_SLICE_MS;
 
 export interface EncodeLimits {
   /** One serialized event may not exceed this (its payloads are dropped first). */
