@@ -3,13 +3,16 @@
  * numbers are its own): sends realistic batches over keep-alive connections with a fixed number of
  * requests in flight, for a warm-up and then a measured period, and prints one JSON line of results.
  *
- * Usage: node --import tsx bench/ingest-load.ts <url> <native|otlp> <concurrency> <warmupMs> <measureMs> <spansPerBatch>
+ * Usage: node --import tsx bench/ingest-load.ts <url> <native|otlp> <concurrency> <warmupMs> <measureMs> <spansPerBatch> [none|br]
+ * With `br`, each body is brotli-compressed (quality 1) after its ids are rewritten, as the SDK sends.
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { ExportTraceServiceRequest } from '../packages/server/dist/otlp/otlp-proto.js';
 
-const [url, protocol, concurrencyArg, warmupArg, measureArg, batchArg] = process.argv.slice(2);
+const [url, protocol, concurrencyArg, warmupArg, measureArg, batchArg, compressArg] = process.argv.slice(2);
+const brotli = compressArg === 'br';
 const concurrency = Number(concurrencyArg ?? 8);
 const warmupMs = Number(warmupArg ?? 2000);
 const measureMs = Number(measureArg ?? 10_000);
@@ -166,7 +169,11 @@ async function main(): Promise<void> {
     new Promise<number>((resolve) => {
       const req = http.request(
         target,
-        { method: 'POST', agent, headers: { 'content-type': template.contentType, 'content-length': body.length } },
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': template.contentType, 'content-length': body.length, ...(brotli ? { 'content-encoding': 'br' } : {}) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -178,7 +185,8 @@ async function main(): Promise<void> {
 
   async function worker(): Promise<void> {
     while (performance.now() < end) {
-      const body = freshBody(template);
+      const fresh = freshBody(template);
+      const body = brotli ? brotliCompressSync(fresh, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } }) : fresh;
       const t0 = performance.now();
       const status = await send(body);
       const t1 = performance.now();
@@ -199,6 +207,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       protocol,
+      compression: brotli ? 'br' : 'none',
       concurrency,
       spansPerBatch,
       requestBytes: template.body.length,

@@ -26,6 +26,7 @@ const TARGET_SPANS_PER_S = 50_000;
 
 interface LoadResult {
   protocol: string;
+  compression: string;
   concurrency: number;
   spansPerBatch: number;
   requestBytes: number;
@@ -61,11 +62,11 @@ async function startCollector(dataDir: string) {
   return { child, url };
 }
 
-function runLoad(url: string, protocol: 'native' | 'otlp'): Promise<LoadResult> {
+function runLoad(url: string, protocol: 'native' | 'otlp', compression: 'none' | 'br'): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', LOAD, url, protocol, String(CONCURRENCY), String(WARMUP_MS), String(MEASURE_MS), String(SPANS_PER_BATCH)],
+      ['--import', 'tsx', LOAD, url, protocol, String(CONCURRENCY), String(WARMUP_MS), String(MEASURE_MS), String(SPANS_PER_BATCH), compression],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -77,12 +78,12 @@ function runLoad(url: string, protocol: 'native' | 'otlp'): Promise<LoadResult> 
   });
 }
 
-async function benchProtocol(protocol: 'native' | 'otlp') {
+async function benchProtocol(protocol: 'native' | 'otlp', compression: 'none' | 'br' = 'none') {
   const dataDir = mkdtempSync(join(tmpdir(), 'wisp-bench-ingest-'));
   const { child, url } = await startCollector(dataDir);
   try {
     const cpu0 = cpuSeconds(child.pid!);
-    const result = await runLoad(url, protocol);
+    const result = await runLoad(url, protocol, compression);
     const collectorCpuSeconds = cpuSeconds(child.pid!) - cpu0;
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const spansTotal = Number(new RegExp(`^wisp_ingest_spans_accepted_total\\{protocol="${protocol}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
@@ -108,12 +109,14 @@ async function benchProtocol(protocol: 'native' | 'otlp') {
 }
 
 const results = [];
-for (const protocol of ['native', 'otlp'] as const) results.push(await benchProtocol(protocol));
+results.push(await benchProtocol('native'));
+results.push(await benchProtocol('native', 'br'));
+results.push(await benchProtocol('otlp'));
 
 console.log(`\nCollector ingest (SQLite, ${CONCURRENCY} concurrent keep-alive requests of ${SPANS_PER_BATCH} spans, ${MEASURE_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up; separate load process)`);
 console.table(
   results.map((r) => ({
-    protocol: r.protocol === 'native' ? 'native JSON' : 'OTLP protobuf',
+    protocol: r.protocol === 'native' ? (r.compression === 'br' ? 'native JSON, brotli (as the SDK sends)' : 'native JSON') : 'OTLP protobuf',
     'spans/s': r.spansPerSecond,
     'ack p50 ms': r.ackP50Ms,
     'ack p99 ms': r.ackP99Ms,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -276,5 +277,17 @@ describe('compression', () => {
     expect(b.status, b.text).toBe(200);
     const detail = (await (await fetch(`${s.url}/api/v1/traces/${traceId}`)).json()) as { observations: Array<{ name: string }> };
     expect(detail.observations.map((o) => o.name).sort()).toEqual(['native-br', 'otlp-br']);
+
+    // Over 64 KiB compressed, bodies are decompressed on the thread pool instead of inline.
+    const bigTrace = 'ef'.repeat(16);
+    const spans = Array.from({ length: 400 }, (_, i) =>
+      testSpan({ traceId: bigTrace, spanId: (i + 1).toString(16).padStart(16, '0'), name: `big-${i}`, input: randomBytes(256).toString('hex') }),
+    );
+    const big = brotliCompressSync(JSON.stringify({ events: spans }));
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    const c = await post(`${s.url}/v1/ingest`, big, { headers: { 'content-encoding': 'br' } });
+    expect(c.status, c.text).toBe(200);
+    const bigDetail = (await (await fetch(`${s.url}/api/v1/traces/${bigTrace}`)).json()) as { observations: unknown[] };
+    expect(bigDetail.observations).toHaveLength(400);
   });
 });
