@@ -24,7 +24,7 @@ export class CollectorMetrics {
     this.requestsRejected = r.counter('wisp_ingest_requests_rejected_total', 'Ingest requests answered with an error, by code.');
     this.commits = r.counter('wisp_store_commits_total', 'Store transactions committed by the write queue.');
     this.commitFailures = r.counter('wisp_store_commit_failures_total', 'Store transactions that failed.');
-    this.commitLatency = r.histogram('wisp_store_commit_seconds', 'Duration of one group commit.', [
+    this.commitLatency = r.histogram('wisp_store_commit_seconds', 'Time from handing a group commit to the store until it is durable (with two commits in flight, includes waiting behind the other).', [
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
     ]);
     this.commitBatchEvents = r.histogram('wisp_store_commit_events', 'Events written per group commit.', [
