@@ -3,6 +3,7 @@
  */
 import type { InternalErrorHandler } from './diagnostics.js';
 import type { Compression, NativeExporterOptions } from './export/index.js';
+import { isCompression } from './export/compress-body.js';
 import type { SpanExporter } from './exporter.js';
 import type { MaskFunction } from './masking.js';
 import type { SnapshotLimits } from './snapshot.js';
@@ -207,7 +208,6 @@ export function resolveOptions(options: WispOptions | undefined, env: Env = proc
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isCompression = (v: unknown): v is Compression => v === 'br' || v === 'gzip' || v === 'none';
 const parseCompression = (s: string): Compression | undefined => {
   const v = s.trim().toLowerCase();
   return isCompression(v) ? v : undefined;

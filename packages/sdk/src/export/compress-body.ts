@@ -11,6 +11,8 @@ import { nextSlice } from './slices.js';
  */
 export type Compression = 'br' | 'gzip' | 'none';
 
+export const isCompression = (v: unknown): v is Compression => v === 'br' || v === 'gzip' || v === 'none';
+
 /**
  * Bodies up to this size are compressed on the app's thread, in a slice of their own (about 0.25 ms
  * for 320 KB of spans with brotli on a 2-core machine). On the thread pool the same body cost 2.5×

@@ -6,7 +6,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import * as D from './defaults.js';
 import { ExportCounters } from './export-stats.js';
-import { compressBody, type Compression } from './compress-body.js';
+import { compressBody, isCompression, type Compression } from './compress-body.js';
 import type { QueueEntry } from './queue-entry.js';
 import { withRetries } from './retrying-transport.js';
 import { SpanQueue } from './span-queue.js';
@@ -63,7 +63,8 @@ export type ResolvedPipelineOptions = Required<ExportPipelineOptions>;
 
 export function resolvePipelineOptions(o: ExportPipelineOptions, defaultCompression: Compression = 'gzip'): ResolvedPipelineOptions {
   return {
-    compression: o.compression ?? defaultCompression,
+    // An unknown value (from untyped JavaScript) would label a body with an encoding it is not in.
+    compression: isCompression(o.compression) ? o.compression : defaultCompression,
     maxQueueBytes: o.maxQueueBytes ?? D.DEFAULT_MAX_QUEUE_BYTES,
     maxQueueEvents: o.maxQueueEvents ?? D.DEFAULT_MAX_QUEUE_EVENTS,
     maxBatchEvents: o.maxBatchEvents ?? D.DEFAULT_MAX_BATCH_EVENTS,
@@ -137,6 +138,9 @@ export class ExportPipeline implements SpanExporter {
   ) {
     this.options = resolvePipelineOptions(options, format.defaultCompression);
     this.compression = this.options.compression;
+    if (options.compression !== undefined && !isCompression(options.compression)) {
+      this.options.onError(new Error(`wisp: compression ${JSON.stringify(options.compression)} is not br, gzip or none; using ${this.compression}`));
+    }
     this.clock = this.options.clock;
     // Every request and retry wait listens to this one signal; their number is bounded by the slots.
     setMaxListeners(0, this.abort.signal);

@@ -101,6 +101,17 @@ describe('NativeExporter against a real collector', () => {
     }
   });
 
+  it('an unknown compression (untyped JavaScript) is reported and the default used, so no body is mislabelled', async () => {
+    const c = await collector('healthy');
+    const errors: unknown[] = [];
+    const exporter = exporterFor(c.url, { compression: 'zstd' as never, onError: (e) => errors.push(e) });
+    expect(errors.map(String).join('\n')).toMatch(/compression "zstd" is not br, gzip or none; using br/);
+    enqueueSpans(exporter, 200);
+    await c.waitForSpans(200);
+    expect(c.requests.every((r) => r.encoding === 'br')).toBe(true);
+    expect((await exporter.shutdown(2_000)).done).toBe(true);
+  });
+
   it('a backend that answers 415 to brotli gets the same spans again in gzip, none lost', async () => {
     const c = await collector('healthy');
     c.acceptBrotli = false;
