@@ -95,7 +95,9 @@ describe('NativeExporter against a real collector', () => {
       enqueueSpans(exporter, 500);
       await c.waitForSpans(500);
       expect(c.requests.length).toBeGreaterThan(0);
-      expect(c.requests.every((r) => r.encoding === (compression === 'gzip' ? 'gzip' : undefined))).toBe(true);
+      // A body under 1 KiB goes uncompressed either way; none is ever brotli.
+      if (compression === 'gzip') expect(c.requests.some((r) => r.encoding === 'gzip')).toBe(true);
+      expect(c.requests.every((r) => r.encoding === (compression === 'gzip' ? 'gzip' : undefined) || r.encoding === undefined)).toBe(true);
       expect((await exporter.shutdown(2_000)).done).toBe(true);
       expect(exporter.stats()).toMatchObject({ created: 500, sent: 500, queued: 0, inFlight: 0 });
     }
