@@ -242,14 +242,9 @@ async function throughput(sink: Sink) {
     }
     return { c0, t0, offeredPerSecond: THROUGHPUT_SPANS / ((performance.now() - t0) / 1000) };
   };
-  // The driver loop alone (its timers and arithmetic): subtracted from every run's CPU below.
-  let driverUsPerSpan = 0;
-  const measureDriver = async () => {
-    const untraced = await drive(undefined);
-    driverUsPerSpan = cpuSince(untraced.c0) / THROUGHPUT_SPANS;
-    return driverUsPerSpan;
-  };
-  const run = async (label: 'wisp' | 'wisp-gzip' | 'wisp-raw' | 'otel') => {
+  /** CPU per span of the driver loop alone (its timers and arithmetic), subtracted from the runs of its round. */
+  const measureDriver = async () => cpuSince((await drive(undefined)).c0) / THROUGHPUT_SPANS;
+  const run = async (label: 'wisp' | 'wisp-gzip' | 'wisp-raw' | 'otel', driverUsPerSpan: number) => {
     await sink.reset();
     const client =
       label === 'wisp'
@@ -292,15 +287,20 @@ async function throughput(sink: Sink) {
   // A discarded first run: the export path's code gets compiled and the heap grows to its working
   // size here, not in the first measured run (which read 0.5-2.5 us/span higher than the same
   // configuration measured later in the same process).
-  await measureDriver();
-  await run('wisp');
+  await run('wisp', 0);
   // The machine's speed drifts within minutes: the configurations run in alternation, THROUGHPUT_ROUNDS
   // times, each round with its own driver baseline, and the run with the median CPU is reported.
   type ThroughputRun = Awaited<ReturnType<typeof run>>;
   const rounds: Array<{ driverUsPerSpan: number; wisp: ThroughputRun; gzip: ThroughputRun; raw: ThroughputRun; otel: ThroughputRun }> = [];
   for (let r = 0; r < THROUGHPUT_ROUNDS; r++) {
     const driver = await measureDriver();
-    rounds.push({ driverUsPerSpan: driver, wisp: await run('wisp'), gzip: await run('wisp-gzip'), raw: await run('wisp-raw'), otel: await run('otel') });
+    rounds.push({
+      driverUsPerSpan: driver,
+      wisp: await run('wisp', driver),
+      gzip: await run('wisp-gzip', driver),
+      raw: await run('wisp-raw', driver),
+      otel: await run('otel', driver),
+    });
   }
   const medianRun = (pick: (x: (typeof rounds)[number]) => ThroughputRun): ThroughputRun => {
     const sorted = rounds.map(pick).sort((x, y) => x.cpuUsPerSpan - y.cpuUsPerSpan);
@@ -311,7 +311,7 @@ async function throughput(sink: Sink) {
   const gz = medianRun((x) => x.gzip);
   const raw = medianRun((x) => x.raw);
   const o = medianRun((x) => x.otel);
-  driverUsPerSpan = median(rounds.map((x) => x.driverUsPerSpan));
+  const driverUsPerSpan = median(rounds.map((x) => x.driverUsPerSpan));
   results.throughput = {
     rounds: THROUGHPUT_ROUNDS,
     driverUsPerSpan,
