@@ -5,9 +5,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestBatch, SpanEvent } from '@wisp/protocol';
+import { DEFAULT_LIMITS, type IngestBatch, type SpanEvent } from '@wisp/protocol';
+import { decodeBody, parseContentEncoding } from '../http/decode-body.js';
 import { runDemo } from './index.js';
 import type { DemoResult } from './index.js';
 
@@ -17,12 +17,9 @@ let url = '';
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    let body = Buffer.concat(chunks);
-    const encoding = req.headers['content-encoding'];
-    if (encoding === 'gzip') body = gunzipSync(body);
-    else if (encoding === 'deflate') body = inflateSync(body);
-    else if (encoding === 'br') body = brotliDecompressSync(body);
+  req.on('end', async () => {
+    // Decoded as the collector decodes it (br from the SDK by default, gzip, deflate or none).
+    const body = await decodeBody(Buffer.concat(chunks), parseContentEncoding(req.headers['content-encoding']), DEFAULT_LIMITS);
     if (req.url !== '/v1/ingest') {
       res.writeHead(404).end();
       return;
