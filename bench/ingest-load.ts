@@ -157,6 +157,8 @@ async function main(): Promise<void> {
   const target = new URL(template.path, url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const start = performance.now();
+  let cpuAtMeasure: NodeJS.CpuUsage | null = null;
+  setTimeout(() => (cpuAtMeasure = process.cpuUsage()), warmupMs).unref();
   const measureFrom = start + warmupMs;
   const end = measureFrom + measureMs;
   let spans = 0;
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
     }
   }
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  const cpu = process.cpuUsage(cpuAtMeasure ?? undefined);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const seconds = measureMs / 1000;
@@ -218,6 +221,8 @@ async function main(): Promise<void> {
       spansPerSecond: Math.round(spans / seconds),
       ackP50Ms: Number(percentile(latencies, 50).toFixed(1)),
       ackP99Ms: Number(percentile(latencies, 99).toFixed(1)),
+      /** CPU of this load process over the measured period (plus the last requests' tail), in µs per span acknowledged. */
+      loadCpuUsPerSpan: spans > 0 ? Number(((cpu.user + cpu.system) / spans).toFixed(2)) : null,
     }) + '\n',
   );
 }

@@ -37,6 +37,7 @@ interface LoadResult {
   spansPerSecond: number;
   ackP50Ms: number;
   ackP99Ms: number;
+  loadCpuUsPerSpan: number | null;
 }
 
 /** CPU seconds (user + system) used so far by a process, from /proc (Linux). */
@@ -125,6 +126,7 @@ console.table(
     'KiB/request': Math.round(r.requestBytes / 1024),
     'mean commit ms': r.meanCommitMs,
     'spans/CPU-s': r.spansPerCollectorCpuSecond,
+    'load µs/span': r.loadCpuUsPerSpan,
     target: r.spansPerSecond >= TARGET_SPANS_PER_S ? `>= ${TARGET_SPANS_PER_S} ok` : `< ${TARGET_SPANS_PER_S} MISSED`,
   })),
 );
