@@ -33,6 +33,18 @@ describe('Wisp client', () => {
     expect(memory.events.map((e) => e.phase)).toEqual(['full']);
   });
 
+  it('the end event names exactly the fields the span has, whether or not it carries model or error fields', () => {
+    const { wisp, memory } = setup({ serviceName: 'svc' });
+    wisp.startSpan('plain', { input: 'q' }).end({ output: 'a' });
+    const gen = wisp.startSpan('gen', { kind: 'generation', model: 'gpt-4o', level: 'warning' });
+    gen.end({ output: 'b' });
+    const [plain, full] = memory.events.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
+    const common = ['type', 'phase', 'traceId', 'spanId', 'time', 'name', 'kind', 'startTime', 'endTime', 'status', 'output', 'trace', 'service'];
+    expect(Object.keys(plain!).sort()).toEqual([...common, 'input'].sort());
+    expect(Object.keys(full!).sort()).toEqual([...common, 'level', 'model'].sort());
+    expect(full).toMatchObject({ kind: 'generation', model: 'gpt-4o', level: 'warning', output: 'b' });
+  });
+
   it('a span still running at the end of its tick sends a start event first, the end then carries the rest', async () => {
     const { wisp, memory } = setup();
     const span = wisp.startSpan('slow', { input: 'q' });
