@@ -125,8 +125,38 @@ function assignDefined(target: SpanEvent, source: SpanEvent): void {
   }
 }
 
+/** True when the event carries none of the fields a plain span leaves out (see mergeStartEnd). */
+function plain(x: SpanEvent): boolean {
+  return (
+    x.level === undefined && x.statusMessage === undefined && x.error === undefined && x.metadata === undefined &&
+    x.provider === undefined && x.model === undefined && x.modelParameters === undefined && x.usage === undefined &&
+    x.cost === undefined && x.completionStartTime === undefined && x.stream === undefined
+  );
+}
+
 /** A span's start and end as one `full` event: the end's fields, and the start's where the end has none. */
 export function mergeStartEnd(s: SpanEvent, e: SpanEvent): SpanEvent {
+  if (plain(s) && plain(e)) {
+    // Most spans: the literal without the fields neither event has (fewer keys for JSON.stringify
+    // to visit; the same second shape as Span's own plain end event).
+    return {
+      type: 'span',
+      phase: 'full',
+      traceId: e.traceId,
+      spanId: e.spanId,
+      parentId: e.parentId !== undefined ? e.parentId : s.parentId,
+      time: e.time,
+      name: e.name !== undefined ? e.name : s.name,
+      kind: e.kind !== undefined ? e.kind : s.kind,
+      startTime: e.startTime !== undefined ? e.startTime : s.startTime,
+      endTime: e.endTime !== undefined ? e.endTime : s.endTime,
+      status: e.status !== undefined ? e.status : s.status,
+      input: e.input !== undefined ? e.input : s.input,
+      output: e.output !== undefined ? e.output : s.output,
+      trace: e.trace !== undefined ? e.trace : s.trace,
+      service: e.service !== undefined ? e.service : s.service,
+    };
+  }
   return {
     type: 'span',
     phase: 'full',
