@@ -352,6 +352,10 @@ export class Span implements SpanContext {
         status: this.status ?? 'ok',
         input: input?.value,
         output: output?.value,
+        // Kept (undefined) so that shedding payloads under memory pressure, which sets metadata
+        // on a copy, overwrites a field instead of adding one: an added field made each shed
+        // copy take ~400 more bytes (measured: live heap 100 MiB instead of 60 with the backend down).
+        metadata: undefined,
         trace: t,
         service: this.recorder.serviceName,
       };

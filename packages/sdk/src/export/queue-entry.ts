@@ -153,6 +153,8 @@ export function mergeStartEnd(s: SpanEvent, e: SpanEvent): SpanEvent {
       status: e.status !== undefined ? e.status : s.status,
       input: e.input !== undefined ? e.input : s.input,
       output: e.output !== undefined ? e.output : s.output,
+      // Undefined here, but present: withoutPayloads() sets it on a copy (see Span's plain end event).
+      metadata: undefined,
       trace: e.trace !== undefined ? e.trace : s.trace,
       service: e.service !== undefined ? e.service : s.service,
     };
