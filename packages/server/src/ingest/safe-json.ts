@@ -19,20 +19,39 @@ export interface JsonScan {
   depth: number;
   /** A string contains a `\u` escape, which could spell a dangerous key in disguise. */
   hasUnicodeEscape: boolean;
+  /** A string is exactly `__proto__`, `constructor` or `prototype` (as a key, or a value). */
+  hasDangerousKey: boolean;
 }
 
-/** Measures the nesting depth of JSON text without parsing it; stops once `limit` is exceeded. */
+const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype'];
+/** Each dangerous key's bytes followed by the closing quote, by its first byte. */
+const DANGEROUS_BY_FIRST = new Map(DANGEROUS_KEYS.map((k) => [k.charCodeAt(0), Buffer.from(`${k}"`)]));
+
+/** Whether the string whose first byte is at `at` is exactly one of DANGEROUS_KEYS. */
+function isDangerousString(bytes: Uint8Array, at: number): boolean {
+  const word = DANGEROUS_BY_FIRST.get(bytes[at]!);
+  if (word === undefined || at + word.length > bytes.length) return false;
+  for (let k = 1; k < word.length; k++) if (bytes[at + k] !== word[k]) return false;
+  return true;
+}
+
+/**
+ * Measures the nesting depth of JSON text without parsing it, and notes strings that could be
+ * dangerous keys; stops once `limit` is exceeded.
+ */
 export function scanJson(bytes: Uint8Array, limit: number): JsonScan {
   let depth = 0;
   let max = 0;
   let hasUnicodeEscape = false;
+  let hasDangerousKey = false;
   const n = bytes.length;
   let i = 0;
   while (i < n) {
     const c = bytes[i]!;
     if (c === QUOTE) {
-      // Skip the string body; only escapes matter inside it.
+      // Skip the string body; only escapes, and a body that is exactly a dangerous key, matter.
       i++;
+      if (!hasDangerousKey && DANGEROUS_BY_FIRST.has(bytes[i]!)) hasDangerousKey = isDangerousString(bytes, i);
       while (i < n) {
         const s = bytes[i]!;
         if (s === QUOTE) break;
@@ -45,26 +64,18 @@ export function scanJson(bytes: Uint8Array, limit: number): JsonScan {
       depth++;
       if (depth > max) {
         max = depth;
-        if (max > limit) return { depth: max, hasUnicodeEscape };
+        if (max > limit) return { depth: max, hasUnicodeEscape, hasDangerousKey };
       }
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
     i++;
   }
-  return { depth: max, hasUnicodeEscape };
+  return { depth: max, hasUnicodeEscape, hasDangerousKey };
 }
-
-const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 function dropDangerousKeys(this: unknown, key: string, value: unknown): unknown {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
-}
-
-/** Whether the raw text may contain one of the dangerous keys (cheap native substring search). */
-function mayHaveDangerousKey(bytes: Buffer): boolean {
-  for (const k of DANGEROUS_KEYS) if (bytes.indexOf(k) !== -1) return true;
-  return false;
 }
 
 /**
@@ -84,8 +95,9 @@ export function parseJsonBody(bytes: Buffer, maxDepth: number): unknown {
   const scan = assertJsonDepth(bytes, maxDepth);
   const text = bytes.toString('utf8');
   try {
-    // The reviver costs about 2x, so it only runs when a dangerous key could be present.
-    if (scan.hasUnicodeEscape || mayHaveDangerousKey(bytes)) return JSON.parse(text, dropDangerousKeys);
+    // The reviver costs about 2x, so it only runs when a dangerous key could be present: a string
+    // spelling one exactly, or any `\u` escape (which could spell one in disguise).
+    if (scan.hasUnicodeEscape || scan.hasDangerousKey) return JSON.parse(text, dropDangerousKeys);
     return JSON.parse(text);
   } catch (err) {
     throw new WispError('WISP_ERR_BAD_JSON', `The request body is not valid JSON: ${(err as Error).message}`);
