@@ -39,6 +39,8 @@ describe('withoutPayloads', () => {
     wisp.startSpan('generation', { kind: 'generation', model: 'm' }).end({ output: 'a' });
     const events = [...memory.events, mergeStartEnd(start, end)];
     expect(events).toHaveLength(3);
+    // A span's own plain end event and a merged plain start + end are one shape, key for key.
+    expect(Object.keys(events[0]!)).toEqual(Object.keys(events[2]!));
     for (const e of events) {
       const shed = withoutPayloads(e, 'queue_pressure');
       expect(Object.keys(shed)).toEqual(Object.keys(e));

@@ -51,7 +51,7 @@ export function scanJson(bytes: Uint8Array, limit: number): JsonScan {
     if (c === QUOTE) {
       // Skip the string body; only escapes, and a body that is exactly a dangerous key, matter.
       i++;
-      if (!hasDangerousKey && DANGEROUS_BY_FIRST.has(bytes[i]!)) hasDangerousKey = isDangerousString(bytes, i);
+      if (!hasDangerousKey) hasDangerousKey = isDangerousString(bytes, i);
       while (i < n) {
         const s = bytes[i]!;
         if (s === QUOTE) break;
