@@ -54,19 +54,7 @@ export function registerOtlpRoute(scope: FastifyInstance, deps: { ingest: Ingest
     const format: OtlpFormat = PROTOBUF_TYPES.includes(mediaTypeOf(request)) ? 'protobuf' : 'json';
     try {
       const { bytes } = await readIngestBody(request, ACCEPTED, deps.limits);
-      if (format === 'json') assertJsonDepth(bytes, deps.limits.maxJsonDepth);
-      let decoded: ReturnType<OtlpDecoder>;
-      try {
-        decoded = deps.decode(bytes, format);
-      } catch (err) {
-        if (err instanceof WispError) throw err;
-        throw format === 'protobuf'
-          ? new WispError('WISP_ERR_BAD_PROTOBUF', `The request body is not a valid OTLP ExportTraceServiceRequest: ${(err as Error).message}`)
-          : new WispError('WISP_ERR_BAD_JSON', `The request body is not valid OTLP/JSON: ${(err as Error).message}`);
-      }
-      const result = await deps.ingest.ingestSpans(request.auth.projectId, decoded.spans, bytes.length);
-      const rejected = decoded.rejectedSpans + result.rejected;
-      const message = [decoded.errorMessage, result.errorMessage].filter(Boolean).join('; ') || undefined;
+      const { rejected, message } = await ingestOtlp(deps, request.auth.projectId, bytes, format);
       const body = deps.encode(message === undefined ? { rejectedSpans: rejected } : { rejectedSpans: rejected, errorMessage: message }, format);
       return reply
         .code(200)
@@ -78,4 +66,32 @@ export function registerOtlpRoute(scope: FastifyInstance, deps: { ingest: Ingest
       return sendOtlpError(reply, format, error);
     }
   });
+}
+
+/**
+ * Decodes and queues a body; resolves with what was rejected once the rest is committed. A plain
+ * function, so that the decoded spans are never locals of the route's async frame, which stays
+ * alive until the commit (see IngestService.ingestNative).
+ */
+function ingestOtlp(
+  deps: { ingest: IngestService; limits: Limits; decode: OtlpDecoder },
+  projectId: string,
+  bytes: Buffer,
+  format: OtlpFormat,
+): Promise<{ rejected: number; message: string | undefined }> {
+  if (format === 'json') assertJsonDepth(bytes, deps.limits.maxJsonDepth);
+  let decoded: ReturnType<OtlpDecoder>;
+  try {
+    decoded = deps.decode(bytes, format);
+  } catch (err) {
+    if (err instanceof WispError) throw err;
+    throw format === 'protobuf'
+      ? new WispError('WISP_ERR_BAD_PROTOBUF', `The request body is not a valid OTLP ExportTraceServiceRequest: ${(err as Error).message}`)
+      : new WispError('WISP_ERR_BAD_JSON', `The request body is not valid OTLP/JSON: ${(err as Error).message}`);
+  }
+  const { rejectedSpans, errorMessage } = decoded;
+  return deps.ingest.ingestSpans(projectId, decoded.spans, bytes.length).then((result) => ({
+    rejected: rejectedSpans + result.rejected,
+    message: [errorMessage, result.errorMessage].filter(Boolean).join('; ') || undefined,
+  }));
 }
