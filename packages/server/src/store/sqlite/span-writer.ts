@@ -240,7 +240,10 @@ export class SpanWriter {
       for (const p of pending!) acc.add(projectId, p.c, p.sign);
       this.writeSpans(t, merged, dims);
     }
-    remember(this.traceRows, traceKey, traceRowOf(t, values), MAX_TRACES_CACHED);
+    // A trace whose root and every span have ended rarely hears more; caching its row (an entry
+    // per trace, alive until evicted) costs more than reading it back in that rare case.
+    if (t.runningCount > 0 || t.rootSpanId === null) remember(this.traceRows, traceKey, traceRowOf(t, values), MAX_TRACES_CACHED);
+    else this.traceRows.delete(traceKey);
     if (t.input !== undefined || t.output !== undefined) this.st.upsertTracePayload.run(t.ref, t.input ?? null, t.output ?? null);
     this.writeTraceIndexes(t, staleModels);
     if (row && (row.user_id !== t.userId || row.environment !== t.environment || row.release !== t.release)) {
