@@ -49,8 +49,9 @@ export interface SpanWriter {
    * Optional: prepares one write ahead of `write` (the write queue calls it when the write is
    * queued, off the critical path of the running commit) and returns the write to queue in its
    * place. Passing the returned write to `write` stores exactly what the original would; its spans
-   * keep at least `type`, `phase`, `traceId`, `spanId` and `time` (what the commit feed reads), so
-   * it may drop the rest. May throw: the original is then queued and `write` reports the error.
+   * name at least every trace the original touches (the commit feed reads their `traceId`s), so
+   * it may drop the rest, down to one span per trace. May throw: the original is then queued and
+   * `write` reports the error.
    */
   prepare?(write: ProjectWrite): ProjectWrite;
   /** Marks spans that started before `olderThan` and never ended as abandoned; returns how many. */
