@@ -26,4 +26,15 @@ describe('AttributeBag', () => {
     bag.take('p.0');
     expect(bag.takePrefix('p.')).toEqual([['p.1', 'z']]);
   });
+
+  it('treats a key holding undefined as present: taken, and the next present key gives the value', () => {
+    const bag = new AttributeBag([['a', undefined], ['b', 2], ['c', undefined], ['d', '7']]);
+    expect(bag.take('x', 'a', 'b')).toBe(2);
+    expect(bag.takeNumber('c', 'd')).toBe(7);
+    expect(bag.rest()).toEqual([]);
+    const plain = new AttributeBag([['b', 2]]);
+    expect(plain.take('a', 'b')).toBe(2);
+    expect(plain.takeNumber('a')).toBeUndefined();
+    expect(plain.rest()).toEqual([]);
+  });
 });
