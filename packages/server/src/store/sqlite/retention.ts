@@ -111,5 +111,8 @@ export class Retention {
       this.st.deleteEmptyUser.run(projectId, t.user_id);
     }
     this.deleteTrace.run(t.id);
+    if (t.user_id !== null && t.session_id !== null) {
+      this.st.deleteOrphanUserSession.run(projectId, t.user_id, t.session_id, projectId, t.session_id, t.user_id);
+    }
   }
 }

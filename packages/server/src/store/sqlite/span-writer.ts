@@ -246,6 +246,7 @@ export class SpanWriter {
     else this.traceRows.delete(traceKey);
     if (t.input !== undefined || t.output !== undefined) this.st.upsertTracePayload.run(t.ref, t.input ?? null, t.output ?? null);
     this.writeTraceIndexes(t, staleModels);
+    this.writeUserSession(t);
     if (row && (row.user_id !== t.userId || row.environment !== t.environment || row.release !== t.release)) {
       this.restampSpans(t, new Set(spans.keys()), dims, acc);
     }
@@ -331,6 +332,16 @@ export class SpanWriter {
     if (text !== loaded?.searchText) {
       if (loaded?.searchText) this.st.deleteSearch.run(t.ref);
       if (text.trim() !== '') this.st.insertSearch.run(t.ref, text);
+    }
+  }
+
+  /** Keeps the trace's (user, session) pair in user_sessions, and drops the pair it had if no trace has that any more. */
+  private writeUserSession(t: TraceState): void {
+    const was = t.loaded;
+    if (was !== null && was.userId === t.userId && was.sessionId === t.sessionId) return;
+    if (t.userId !== null && t.sessionId !== null) this.st.insertUserSession.run(t.projectId, t.userId, t.sessionId);
+    if (was !== null && was.userId !== null && was.sessionId !== null) {
+      this.st.deleteOrphanUserSession.run(t.projectId, was.userId, was.sessionId, t.projectId, was.sessionId, was.userId);
     }
   }
 

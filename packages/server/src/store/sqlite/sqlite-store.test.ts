@@ -50,7 +50,7 @@ function tableSnapshot(store: SqliteStore): Record<string, unknown[]> {
     seriesKey.set(id, JSON.stringify(dims));
   }
   const out: Record<string, unknown[]> = {};
-  const tables = ['traces', 'observations', 'observation_payloads', 'trace_payloads', 'trace_tags', 'trace_models', 'sessions', 'users', 'rollups', 'rollups_user', 'rollups_error', 'sdk_reports'];
+  const tables = ['traces', 'observations', 'observation_payloads', 'trace_payloads', 'trace_tags', 'trace_models', 'sessions', 'users', 'user_sessions', 'rollups', 'rollups_user', 'rollups_error', 'sdk_reports'];
   for (const table of tables) {
     const rows = (db.prepare(`SELECT * FROM ${table}`).all() as Array<Record<string, unknown>>).map((row) => {
       const r: Record<string, unknown> = { ...row };
@@ -259,6 +259,51 @@ describe('SqliteStore rows', () => {
     const applied = store.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
     expect(applied).toEqual(MIGRATIONS.map((m, i) => ({ version: i + 1, name: m.name })));
     expect(migrate(store.db)).toEqual([]);
+  });
+
+  it("keeps a user's sessions as pairs: added with their first trace, removed with their last", async () => {
+    const store = await open();
+    await store.ensureProject({ id: 'p1', name: 'P1', retentionDays: 1 });
+    const old = Date.now() - 3 * 86_400_000;
+    const trace = (n: number, time: number, userId: string, sessionId: string): SpanEvent => ({
+      type: 'span', phase: 'full', traceId: traceIdOf(n), spanId: spanIdOf(n), time, startTime: time, endTime: time + 1, name: 'x', status: 'ok', trace: { userId, sessionId },
+    });
+    const pairs = () => store.db.prepare('SELECT user_id, session_id FROM user_sessions ORDER BY 1, 2').all().map((r) => Object.values(r as object).join('/'));
+    const sessionsOf = async (userId: string) => (await store.getUser('p1', userId))?.sessionCount;
+    await write(store, [trace(1, base, 'u1', 's1'), trace(2, base, 'u1', 's2'), trace(3, base, 'u2', 's1'), trace(4, old, 'u1', 's1'), trace(5, old, 'u2', 's5')]);
+    expect(pairs()).toEqual(['u1/s1', 'u1/s2', 'u2/s1', 'u2/s5']);
+    expect([await sessionsOf('u1'), await sessionsOf('u2')]).toEqual([2, 2]);
+    // A later event moves trace 2 to another session: s2 has no trace of u1 left.
+    const move = (n: number, sessionId: string): SpanEvent => ({ type: 'span', phase: 'update', traceId: traceIdOf(n), spanId: spanIdOf(n), time: base + 10, trace: { sessionId } });
+    await write(store, [move(2, 's3')]);
+    expect(pairs()).toEqual(['u1/s1', 'u1/s3', 'u2/s1', 'u2/s5']);
+    // Trace 1 leaves s1 too, but trace 4 still has (u1, s1).
+    await write(store, [move(1, 's3')]);
+    expect(pairs()).toEqual(['u1/s1', 'u1/s3', 'u2/s1', 'u2/s5']);
+    // Retention removes traces 4 and 5, the last ones of (u1, s1) and (u2, s5).
+    expect(await store.deleteExpired(Date.now(), 100)).toBeGreaterThanOrEqual(2);
+    expect(pairs()).toEqual(['u1/s3', 'u2/s1']);
+    expect([await sessionsOf('u1'), await sessionsOf('u2')]).toEqual([1, 1]);
+  });
+
+  it('fills user_sessions from the stored traces when migrating a database from before it', async () => {
+    const path = tempPath();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path);
+    migrate(db, MIGRATIONS.slice(0, 2));
+    const insert = db.prepare(`INSERT INTO traces (project_id, trace_id, start_time, status, user_id, session_id, updated_at) VALUES ('p1', ?, 1, 'ok', ?, ?, 1)`);
+    insert.run(traceIdOf(1), 'u1', 's1');
+    insert.run(traceIdOf(2), 'u1', 's1');
+    insert.run(traceIdOf(3), 'u1', null);
+    insert.run(traceIdOf(4), 'u2', 's2');
+    db.close();
+    const store = await openStore(path);
+    stores.push(store);
+    expect(store.db.prepare('SELECT user_id, session_id FROM user_sessions ORDER BY 1, 2').all()).toEqual([
+      { user_id: 'u1', session_id: 's1' },
+      { user_id: 'u2', session_id: 's2' },
+    ]);
+    expect(store.db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'traces_by_user_session'`).all()).toEqual([]);
   });
 
   it('refuses a database migrated by a newer version', async () => {

@@ -69,6 +69,9 @@ export class SpanWriteStatements {
   readonly upsertUser: Statement<unknown[]>;
   readonly deleteEmptyUser: Statement<[string, string]>;
   readonly ensureProject: Statement<[string, string, number]>;
+  readonly insertUserSession: Statement<[string, string, string]>;
+  /** Removes a (user, session) pair that no trace has any more. */
+  readonly deleteOrphanUserSession: Statement<[string, string, string, string, string, string]>;
   readonly insertReport: Statement<unknown[]>;
 
   constructor(db: Database) {
@@ -121,6 +124,11 @@ export class SpanWriteStatements {
     this.deleteEmptySession = db.prepare('DELETE FROM sessions WHERE project_id = ? AND session_id = ? AND trace_count <= 0');
     this.upsertUser = db.prepare(aggregate('users', 'user_id'));
     this.deleteEmptyUser = db.prepare('DELETE FROM users WHERE project_id = ? AND user_id = ? AND trace_count <= 0');
+    this.insertUserSession = db.prepare('INSERT OR IGNORE INTO user_sessions (project_id, user_id, session_id) VALUES (?, ?, ?)');
+    this.deleteOrphanUserSession = db.prepare(
+      `DELETE FROM user_sessions WHERE project_id = ? AND user_id = ? AND session_id = ? AND NOT EXISTS (
+         SELECT 1 FROM traces INDEXED BY traces_by_session WHERE project_id = ? AND session_id = ? AND user_id = ?)`,
+    );
     this.ensureProject = db.prepare('INSERT OR IGNORE INTO projects (id, name, created_at) VALUES (?, ?, ?)');
     this.insertReport = db.prepare(
       `INSERT OR REPLACE INTO sdk_reports (project_id, instance_id, time, service, sdk_version, created, sent, queued,

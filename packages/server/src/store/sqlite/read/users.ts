@@ -8,7 +8,7 @@ const ACTIVITY_COLUMNS = 'trace_count, first_time, last_time, span_count, error_
 
 function sessionCount(db: Database, projectId: string, userId: string): number {
   const row = db
-    .prepare('SELECT count(DISTINCT session_id) AS n FROM traces INDEXED BY traces_by_user_session WHERE project_id = ? AND user_id = ? AND session_id IS NOT NULL')
+    .prepare('SELECT count(*) AS n FROM user_sessions WHERE project_id = ? AND user_id = ?')
     .get(projectId, userId) as { n: number };
   return row.n;
 }
