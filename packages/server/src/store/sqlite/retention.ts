@@ -112,7 +112,7 @@ export class Retention {
     }
     this.deleteTrace.run(t.id);
     if (t.user_id !== null && t.session_id !== null) {
-      this.st.deleteOrphanUserSession.run(projectId, t.user_id, t.session_id, projectId, t.session_id, t.user_id);
+      this.st.deleteOrphanUserSession.run({ project: projectId, user: t.user_id, session: t.session_id });
     }
   }
 }

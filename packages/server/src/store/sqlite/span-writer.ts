@@ -341,7 +341,7 @@ export class SpanWriter {
     if (was !== null && was.userId === t.userId && was.sessionId === t.sessionId) return;
     if (t.userId !== null && t.sessionId !== null) this.st.insertUserSession.run(t.projectId, t.userId, t.sessionId);
     if (was !== null && was.userId !== null && was.sessionId !== null) {
-      this.st.deleteOrphanUserSession.run(t.projectId, was.userId, was.sessionId, t.projectId, was.sessionId, was.userId);
+      this.st.deleteOrphanUserSession.run({ project: t.projectId, user: was.userId, session: was.sessionId });
     }
   }
 

@@ -15,6 +15,10 @@ import { SqliteStore } from './sqlite-store.js';
 
 const warmSpans = Number(process.argv[2] ?? 200_000);
 const commitSpans = Number(process.argv[3] ?? 4_000);
+if (!Number.isSafeInteger(warmSpans) || warmSpans < 0 || !Number.isSafeInteger(commitSpans) || commitSpans < 1) {
+  console.error('usage: wal-pages.ts [warmSpans >= 0] [commitSpans >= 1]');
+  process.exit(2);
+}
 const now = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'wisp-wal-pages-'));
 const path = join(dir, 'wisp.db');

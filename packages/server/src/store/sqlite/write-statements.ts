@@ -71,7 +71,7 @@ export class SpanWriteStatements {
   readonly ensureProject: Statement<[string, string, number]>;
   readonly insertUserSession: Statement<[string, string, string]>;
   /** Removes a (user, session) pair that no trace has any more. */
-  readonly deleteOrphanUserSession: Statement<[string, string, string, string, string, string]>;
+  readonly deleteOrphanUserSession: Statement<[{ project: string; user: string; session: string }]>;
   readonly insertReport: Statement<unknown[]>;
 
   constructor(db: Database) {
@@ -126,8 +126,8 @@ export class SpanWriteStatements {
     this.deleteEmptyUser = db.prepare('DELETE FROM users WHERE project_id = ? AND user_id = ? AND trace_count <= 0');
     this.insertUserSession = db.prepare('INSERT OR IGNORE INTO user_sessions (project_id, user_id, session_id) VALUES (?, ?, ?)');
     this.deleteOrphanUserSession = db.prepare(
-      `DELETE FROM user_sessions WHERE project_id = ? AND user_id = ? AND session_id = ? AND NOT EXISTS (
-         SELECT 1 FROM traces INDEXED BY traces_by_session WHERE project_id = ? AND session_id = ? AND user_id = ?)`,
+      `DELETE FROM user_sessions WHERE project_id = @project AND user_id = @user AND session_id = @session AND NOT EXISTS (
+         SELECT 1 FROM traces INDEXED BY traces_by_session WHERE project_id = @project AND session_id = @session AND user_id = @user)`,
     );
     this.ensureProject = db.prepare('INSERT OR IGNORE INTO projects (id, name, created_at) VALUES (?, ?, ?)');
     this.insertReport = db.prepare(
